@@ -1,0 +1,1 @@
+"""Generation backends: ``animatic`` (CPU, no weights, the default) and ``diffusers`` (video models)."""

@@ -1,0 +1,160 @@
+"""What to generate (``GenerationRequest``) and what came out (``TakeResult``).
+
+A request is frozen and built once, on the caller's side; its ``key()`` is a stable hash of everything that
+affects the pixels, and keys the take cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+Task = Literal["text_to_video", "image_to_video", "first_last_frame", "extend"]
+TASKS: tuple[str, ...] = Task.__args__  # type: ignore[attr-defined]
+CAMERA_MOVES: tuple[str, ...] = (
+    "static", "push_in", "pull_out", "pan_left", "pan_right", "tilt_up", "tilt_down",
+    "truck_left", "truck_right", "orbit", "handheld",
+)
+MAX_SIDE = 8192
+MAX_FRAMES = 240 * 600
+
+
+class RequestError(ValueError):
+    """A request that cannot be generated as asked (bad prompt, size, frame count...)."""
+
+
+def file_sha256(path: Path | str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    prompt: str
+    width: int
+    height: int
+    num_frames: int
+    fps: float
+    seed: int = 0
+    task: Task = "text_to_video"
+    negative_prompt: str = ""
+    steps: int = 30
+    guidance: float = 5.0
+    camera: str = "static"
+    reference_image: str | None = None  # absolute path on the machine that generates
+    reference_sha256: str | None = None  # the content, so a moved file still hits the cache
+    last_image: str | None = None
+    last_image_sha256: str | None = None
+    backend: str = "animatic"
+    model_id: str | None = None
+    # Model options as sorted (name, value) pairs, so the request stays hashable.
+    options: tuple[tuple[str, Any], ...] = ()
+    # Caption and framing for the animatic story card (shot number, framing label); not sent to models.
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.prompt, str) or ("\x00" in self.prompt):
+            raise RequestError("the prompt must be text")
+        if self.task == "text_to_video" and not self.prompt.strip() and self.backend != "animatic":
+            raise RequestError("the prompt is empty: describe what the shot shows")
+        if len(self.prompt) > 10_000:
+            raise RequestError("the prompt is longer than 10,000 characters")
+        if self.task not in TASKS:
+            raise RequestError(f"unknown task {self.task!r}; one of {', '.join(TASKS)}")
+        for name in ("width", "height"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or not 16 <= value <= MAX_SIDE:
+                raise RequestError(f"{name} must be a whole number of pixels between 16 and {MAX_SIDE}, got {value!r}")
+        if not isinstance(self.num_frames, int) or not 1 <= self.num_frames <= MAX_FRAMES:
+            raise RequestError(f"frame count must be between 1 and {MAX_FRAMES}, got {self.num_frames!r}")
+        if not (isinstance(self.fps, int | float) and math.isfinite(self.fps) and 1 <= self.fps <= 240):
+            raise RequestError(f"fps must be between 1 and 240, got {self.fps!r}")
+        if not isinstance(self.seed, int) or not 0 <= self.seed < 2**63:
+            raise RequestError(f"seed must be between 0 and 2^63-1, got {self.seed!r}")
+        if not 1 <= self.steps <= 500:
+            raise RequestError(f"steps must be between 1 and 500, got {self.steps}")
+        if self.camera not in CAMERA_MOVES:
+            raise RequestError(f"unknown camera move {self.camera!r}; one of {', '.join(CAMERA_MOVES)}")
+        if self.task in ("image_to_video", "first_last_frame") and not self.reference_image:
+            raise RequestError(f"{self.task} needs a reference image")
+        object.__setattr__(self, "options", tuple(sorted(dict(self.options).items())))
+
+    # --- identity -----------------------------------------------------------------------------------------
+    def key(self) -> str:
+        """Stable hash of what affects the output; the reference is keyed by content, not path."""
+        data = self.to_dict()
+        data.pop("reference_image")
+        data.pop("last_image")
+        blob = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+    def with_seed(self, seed: int) -> GenerationRequest:
+        return replace(self, seed=seed)
+
+    @property
+    def duration_seconds(self) -> float:
+        return self.num_frames / self.fps
+
+    def option(self, name: str, default: Any = None) -> Any:
+        return dict(self.options).get(name, default)
+
+    # --- serialization ------------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["options"] = dict(self.options)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GenerationRequest:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["options"] = tuple(sorted(dict(values.get("options") or {}).items()))
+        return cls(**values)
+
+    def with_reference(self, path: Path | str | None) -> GenerationRequest:
+        """Attach a reference still (hashing its content) and switch to image-to-video."""
+        if path is None:
+            return replace(self, reference_image=None, reference_sha256=None, task="text_to_video")
+        return replace(self, reference_image=str(path), reference_sha256=file_sha256(path), task="image_to_video")
+
+
+@dataclass
+class TakeResult:
+    """A finished clip and everything known about how it was made."""
+
+    video: Path
+    first_frame: Path
+    last_frame: Path
+    thumbnail: Path
+    request: GenerationRequest
+    width: int
+    height: int
+    fps: float
+    num_frames: int
+    model_id: str = ""
+    model_revision: str | None = None
+    backend: str = "animatic"
+    timings: dict[str, float] = field(default_factory=dict)
+    peak_memory_bytes: int | None = None
+    notes: list[str] = field(default_factory=list)  # e.g. how the request was snapped to the model
+    from_cache: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: (str(v) if isinstance(v, Path) else v) for k, v in self.__dict__.items()}
+        data["request"] = self.request.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TakeResult:
+        values = dict(data)
+        values["request"] = GenerationRequest.from_dict(values["request"])
+        for name in ("video", "first_frame", "last_frame", "thumbnail"):
+            values[name] = Path(values[name])
+        return cls(**values)

@@ -1,0 +1,1 @@
+"""The ``storyreel`` command line."""

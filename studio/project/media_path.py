@@ -1,0 +1,42 @@
+"""Media paths inside a bundle: relative, '/'-separated, never leaving the bundle."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from .errors import UnsafeMediaPath
+
+
+def check_relative_media_path(value: str) -> str:
+    """Reject absolute paths, drive letters, backslashes and '..' (what a hostile bundle would use)."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("media path is empty")
+    if "\\" in value or "\x00" in value:
+        raise ValueError(f"media path {value!r} must use '/' separators and no control characters")
+    posix = PurePosixPath(value)
+    if posix.is_absolute() or PureWindowsPath(value).drive:
+        raise ValueError(f"media path {value!r} is absolute; bundles hold only paths relative to the bundle")
+    if ".." in posix.parts:
+        raise ValueError(f"media path {value!r} climbs out of the bundle with '..'")
+    return value
+
+
+def resolve_media(bundle: Path, relative: str) -> Path:
+    """The real file behind a bundle-relative path; refuses symlinks that lead out of the bundle."""
+    check_relative_media_path(relative)
+    root = bundle.resolve()
+    candidate = bundle / relative
+    real = candidate.resolve()
+    if real != root and root not in real.parents:
+        raise UnsafeMediaPath(
+            f"media path {relative!r} leads outside the bundle (to {real}); the bundle may be hostile",
+            path=bundle,
+        )
+    return candidate
+
+
+def to_media_path(bundle: Path, file: Path) -> str:
+    """The bundle-relative, '/'-separated path of a file already inside the bundle."""
+    rel = Path(os.path.relpath(file.resolve(), bundle.resolve()))
+    return check_relative_media_path(rel.as_posix())

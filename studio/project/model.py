@@ -1,0 +1,363 @@
+"""The project document: plain pydantic data, no Qt, no I/O.
+
+Time is integer frames at the project rate; seconds appear only at the edges (CLI options, ffmpeg, audio).
+Every model keeps fields it does not know (``extra="allow"``) so a file written by a newer Storyreel survives
+a load + save round trip unchanged.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .media_path import check_relative_media_path
+
+SCHEMA_VERSION = 2
+
+MAX_FPS = 240
+MAX_SIDE = 8192
+MAX_SHOT_SECONDS = 600
+MAX_SHOTS = 10_000
+
+CameraMove = Literal[
+    "static", "push_in", "pull_out", "pan_left", "pan_right", "tilt_up", "tilt_down",
+    "truck_left", "truck_right", "orbit", "handheld",
+]
+CAMERA_MOVES: tuple[str, ...] = CameraMove.__args__  # type: ignore[attr-defined]
+TransitionKind = Literal["cut", "crossfade", "dip_to_black"]
+TRANSITION_KINDS: tuple[str, ...] = TransitionKind.__args__  # type: ignore[attr-defined]
+TakeStatus = Literal["ready", "failed", "offline"]
+LineStatus = Literal["pending", "ready", "stale", "failed"]
+ASPECTS: tuple[str, ...] = ("16:9", "9:16", "1:1", "4:3", "3:4", "2.39:1", "21:9", "4:5")
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def parse_aspect(aspect: str) -> float:
+    """'16:9' -> 1.777...; raises ValueError for anything else."""
+    try:
+        w, h = aspect.split(":")
+        value = float(w) / float(h)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"aspect ratio must look like 16:9, got {aspect!r}") from exc
+    if not 0.1 <= value <= 10:
+        raise ValueError(f"aspect ratio {aspect!r} is out of range")
+    return value
+
+
+class Doc(BaseModel):
+    """Base of every document object: validates on assignment, keeps unknown fields."""
+
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+
+class Voice(Doc):
+    """A voice choice: which provider speaks and with which of its voices and settings."""
+
+    provider: str = "espeak"
+    voice_id: str = "en-us"
+    model_id: str | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class Character(Doc):
+    id: str = Field(default_factory=lambda: new_id("chr"))
+    name: str = Field(min_length=1, max_length=200)
+    voice: Voice = Field(default_factory=Voice)
+    is_narrator: bool = False
+    notes: str = ""
+
+
+class Transition(Doc):
+    """How a shot begins, coming from the shot before it (the first shot's transition fades from black)."""
+
+    kind: TransitionKind = "cut"
+    duration_frames: int = Field(default=0, ge=0, le=MAX_FPS * 10)
+
+    @model_validator(mode="after")
+    def _cut_has_no_duration(self) -> Transition:
+        if self.kind == "cut" and self.duration_frames:
+            object.__setattr__(self, "duration_frames", 0)
+        return self
+
+
+class Take(Doc):
+    """One generated clip of a shot."""
+
+    id: str = Field(default_factory=lambda: new_id("take"))
+    media: str
+    request: dict[str, Any] = Field(default_factory=dict)  # the frozen GenerationRequest that made it
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    backend: str = "animatic"
+    model_id: str = ""
+    created_at: str = Field(default_factory=utc_now)
+    status: TakeStatus = "ready"
+    error: str | None = None
+    width: int = Field(default=0, ge=0, le=MAX_SIDE)
+    height: int = Field(default=0, ge=0, le=MAX_SIDE)
+    fps: float = Field(default=0, ge=0, le=MAX_FPS)
+    frame_count: int = Field(default=0, ge=0, le=MAX_FPS * MAX_SHOT_SECONDS)
+    thumbnail: str | None = None
+    first_frame: str | None = None
+    last_frame: str | None = None
+    # Trim in source frames (of this take's own rate); trim_out None = to the end.
+    trim_in: int = Field(default=0, ge=0)
+    trim_out: int | None = Field(default=None, ge=1)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("media", "thumbnail", "first_frame", "last_frame")
+    @classmethod
+    def _media_inside_bundle(cls, value: str | None) -> str | None:
+        return None if value is None else check_relative_media_path(value)
+
+
+class Shot(Doc):
+    id: str = Field(default_factory=lambda: new_id("shot"))
+    prompt: str = Field(default="", max_length=10_000)
+    negative_prompt: str = Field(default="", max_length=10_000)
+    duration_frames: int = Field(default=96, ge=1, le=MAX_FPS * MAX_SHOT_SECONDS)
+    aspect: str = "16:9"
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    seed_locked: bool = False
+    camera: CameraMove = "static"
+    reference: str | None = None  # a still inside the bundle
+    backend: str | None = None  # None = the project's engine default
+    model_id: str | None = None
+    notes: str = ""
+    scene: str | None = None  # scene heading this shot came from (script import)
+    transition: Transition = Field(default_factory=Transition)
+    takes: list[Take] = Field(default_factory=list)
+    active_take: str | None = None
+    flags: list[str] = Field(default_factory=list)  # e.g. "unmatched" after a script re-import
+
+    @field_validator("aspect")
+    @classmethod
+    def _valid_aspect(cls, value: str) -> str:
+        parse_aspect(value)
+        return value
+
+    @field_validator("reference")
+    @classmethod
+    def _reference_inside_bundle(cls, value: str | None) -> str | None:
+        return None if value is None else check_relative_media_path(value)
+
+    @model_validator(mode="after")
+    def _active_take_exists(self) -> Shot:
+        if self.active_take is not None and all(t.id != self.active_take for t in self.takes):
+            object.__setattr__(self, "active_take", self.takes[-1].id if self.takes else None)
+        return self
+
+    def take(self, take_id: str) -> Take:
+        for take in self.takes:
+            if take.id == take_id:
+                return take
+        from .errors import NotFound
+
+        raise NotFound(f"shot {self.id} has no take {take_id}")
+
+    def active(self) -> Take | None:
+        """The take the cut uses: the chosen one, else none."""
+        if self.active_take is None:
+            return None
+        return next((t for t in self.takes if t.id == self.active_take), None)
+
+
+class AudioTake(Doc):
+    """One synthesized or voice-changed rendition of a line."""
+
+    id: str = Field(default_factory=lambda: new_id("aud"))
+    media: str
+    provider: str = "espeak"
+    voice: Voice = Field(default_factory=Voice)
+    text: str = ""
+    sample_rate: int = Field(default=22050, ge=1000, le=384_000)
+    duration_samples: int = Field(default=0, ge=0)
+    # Word or character timings in seconds from the start of the take: [{"text", "start", "end"}].
+    timings: list[dict[str, Any]] = Field(default_factory=list)
+    source_recording: str | None = None  # set for voice-changed takes
+    cache_key: str = ""
+    created_at: str = Field(default_factory=utc_now)
+    status: TakeStatus = "ready"
+
+    @field_validator("media", "source_recording")
+    @classmethod
+    def _media_inside_bundle(cls, value: str | None) -> str | None:
+        return None if value is None else check_relative_media_path(value)
+
+    @property
+    def duration_seconds(self) -> float:
+        return self.duration_samples / self.sample_rate
+
+
+class Line(Doc):
+    """A narration or dialogue line, anchored to a shot with a frame offset."""
+
+    id: str = Field(default_factory=lambda: new_id("line"))
+    text: str = Field(min_length=1, max_length=5_000)
+    speaker: str | None = None  # a Character id; None = the narrator
+    shot_id: str
+    offset_frames: int = Field(default=0, ge=0, le=MAX_FPS * MAX_SHOT_SECONDS)
+    delivery: str = ""  # parenthetical / direction
+    takes: list[AudioTake] = Field(default_factory=list)
+    active_take: str | None = None
+    status: LineStatus = "pending"
+    error: str | None = None
+
+    def active(self) -> AudioTake | None:
+        if self.active_take is None:
+            return None
+        return next((t for t in self.takes if t.id == self.active_take), None)
+
+
+class MusicClip(Doc):
+    id: str = Field(default_factory=lambda: new_id("mus"))
+    media: str
+    start_frame: int = Field(default=0, ge=0)
+    source_in_seconds: float = Field(default=0.0, ge=0)
+    duration_frames: int | None = Field(default=None, ge=1)  # None = to the end of the film
+    gain_db: float = Field(default=-12.0, ge=-60, le=12)
+    duck: bool = True
+    title: str = ""
+
+    @field_validator("media")
+    @classmethod
+    def _media_inside_bundle(cls, value: str) -> str:
+        return check_relative_media_path(value)
+
+
+class EngineSettings(Doc):
+    backend: str = "animatic"
+    model_id: str | None = None
+    steps: int = Field(default=30, ge=1, le=500)
+    guidance: float = Field(default=5.0, ge=0, le=50)
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class ExportSettings(Doc):
+    width: int | None = Field(default=None, ge=16, le=MAX_SIDE)  # None = the project's size
+    height: int | None = Field(default=None, ge=16, le=MAX_SIDE)
+    fps: int | None = Field(default=None, ge=1, le=MAX_FPS)
+    fit: Literal["fit", "fill"] = "fit"
+    crf: int = Field(default=20, ge=0, le=51)
+    preset: str = "medium"
+    audio_bitrate: str = "192k"
+    loudness_lufs: float = Field(default=-14.0, ge=-40, le=0)
+    true_peak_db: float = Field(default=-1.0, ge=-20, le=0)
+    duck_db: float = Field(default=-12.0, ge=-60, le=0)
+    subtitles: Literal["none", "srt", "vtt", "burn"] = "none"
+
+
+class Card(Doc):
+    """A title or credit card inserted before or after the shots."""
+
+    id: str = Field(default_factory=lambda: new_id("card"))
+    position: Literal["title", "credits"] = "title"
+    text: str = Field(min_length=1, max_length=2_000)
+    duration_frames: int = Field(default=72, ge=1, le=MAX_FPS * 60)
+
+
+class Project(Doc):
+    schema_version: int = SCHEMA_VERSION
+    id: str = Field(default_factory=lambda: new_id("prj"))
+    title: str = Field(default="Untitled", max_length=500)
+    author: str = ""
+    fps: int = Field(default=24, ge=1, le=MAX_FPS)
+    width: int = Field(default=1280, ge=16, le=MAX_SIDE)
+    height: int = Field(default=720, ge=16, le=MAX_SIDE)
+    cast: list[Character] = Field(default_factory=list)
+    shots: list[Shot] = Field(default_factory=list, max_length=MAX_SHOTS)
+    lines: list[Line] = Field(default_factory=list)
+    music: list[MusicClip] = Field(default_factory=list)
+    cards: list[Card] = Field(default_factory=list)
+    engine: EngineSettings = Field(default_factory=EngineSettings)
+    export: ExportSettings = Field(default_factory=ExportSettings)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("width", "height")
+    @classmethod
+    def _even(cls, value: int) -> int:
+        if value % 2:
+            raise ValueError(f"frame sizes must be even (H.264 needs it), got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Project:
+        seen: set[str] = set()
+        for group in (self.shots, self.lines, self.cast, self.music, self.cards):
+            for obj in group:
+                if obj.id in seen:
+                    raise ValueError(f"id {obj.id!r} appears twice")
+                seen.add(obj.id)
+        return self
+
+    # --- lookups -------------------------------------------------------------------------------------------
+    def shot(self, shot_id: str) -> Shot:
+        for shot in self.shots:
+            if shot.id == shot_id:
+                return shot
+        from .errors import NotFound
+
+        raise NotFound(f"no shot {shot_id!r} in this project (see `storyreel shot list`)")
+
+    def shot_index(self, shot_id: str) -> int:
+        return self.shots.index(self.shot(shot_id))
+
+    def line(self, line_id: str) -> Line:
+        for line in self.lines:
+            if line.id == line_id:
+                return line
+        from .errors import NotFound
+
+        raise NotFound(f"no line {line_id!r} in this project")
+
+    def character(self, character_id: str) -> Character:
+        for character in self.cast:
+            if character.id == character_id:
+                return character
+        from .errors import NotFound
+
+        raise NotFound(f"no character {character_id!r} in the cast")
+
+    def character_by_name(self, name: str) -> Character | None:
+        key = name.strip().casefold()
+        return next((c for c in self.cast if c.name.casefold() == key), None)
+
+    def narrator(self) -> Character | None:
+        return next((c for c in self.cast if c.is_narrator), None)
+
+    def lines_for_shot(self, shot_id: str) -> list[Line]:
+        return [line for line in self.lines if line.shot_id == shot_id]
+
+    # --- time ----------------------------------------------------------------------------------------------
+    def shot_starts(self) -> dict[str, int]:
+        """Timeline start frame of each shot; transitions overlap the previous shot by their duration."""
+        starts: dict[str, int] = {}
+        cursor = 0
+        for index, shot in enumerate(self.shots):
+            overlap = shot.transition.duration_frames if index and shot.transition.kind == "crossfade" else 0
+            cursor = max(0, cursor - overlap)
+            starts[shot.id] = cursor
+            cursor += shot.duration_frames
+        return starts
+
+    def total_frames(self) -> int:
+        starts = self.shot_starts()
+        if not self.shots:
+            return 0
+        last = self.shots[-1]
+        return starts[last.id] + last.duration_frames
+
+    def frames_to_seconds(self, frames: int) -> float:
+        return frames / self.fps
+
+    def seconds_to_frames(self, seconds: float) -> int:
+        return round(seconds * self.fps)

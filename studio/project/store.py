@@ -1,0 +1,251 @@
+"""Reading and writing project bundles: ``NAME.storyreel/`` with project.json, media/, cache/, backups/.
+
+Writes are atomic (temp file, fsync, rename, fsync folder). Each explicit save first copies the previous good
+project.json into backups/ (the newest ``BACKUPS_KEPT`` are kept). Autosave writes ``autosave.json`` only, so
+it can never overwrite the last explicit save; a newer autosave is offered for recovery on open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.atomic_files import write_atomic
+
+from .errors import ProjectError, SchemaVersionError, UnsafeMediaPath
+from .media_path import resolve_media
+
+__all__ = ["resolve_media"]
+from .model import Project
+from .schema import upgrade
+
+BUNDLE_SUFFIX = ".storyreel"
+DOCUMENT = "project.json"
+AUTOSAVE = "autosave.json"
+MEDIA, CACHE, BACKUPS = "media", "cache", "backups"
+BACKUPS_KEPT = 10
+MAX_DOCUMENT_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class LoadReport:
+    """What opening a bundle found besides the document itself."""
+
+    upgraded_from: int | None = None
+    offline: list[str] = field(default_factory=list)  # bundle-relative paths of missing media
+
+
+def bundle_path(path: Path | str) -> Path:
+    """Accept the bundle folder, its project.json, or a bare name (``film`` -> ``film.storyreel``)."""
+    path = Path(path)
+    if path.name in (DOCUMENT, AUTOSAVE):
+        return path.parent
+    if path.suffix != BUNDLE_SUFFIX and not path.is_dir():
+        return path.with_name(path.name + BUNDLE_SUFFIX)
+    return path
+
+
+def create_bundle(path: Path | str, project: Project) -> Path:
+    """Make a new bundle folder and write its first save; refuses to overwrite an existing project."""
+    bundle = bundle_path(path)
+    if (bundle / DOCUMENT).exists():
+        raise ProjectError("a project already exists here; open it instead", path=bundle)
+    for sub in (MEDIA, CACHE, BACKUPS):
+        (bundle / sub).mkdir(parents=True, exist_ok=True)
+    save(bundle, project)
+    return bundle
+
+
+def serialize(project: Project) -> bytes:
+    return json.dumps(project.model_dump(mode="json"), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def parse(data: bytes, *, source: Path) -> tuple[Project, int]:
+    """Bytes of a project.json -> a validated, upgraded Project and the schema version it was written with."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ProjectError(f"the file is {len(data) // 2**20} MiB; a project document is never that big", path=source)
+    try:
+        raw: Any = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ProjectError(f"not UTF-8 text ({exc.reason} at byte {exc.start}); restore a copy from backups/", path=source) from exc
+    except json.JSONDecodeError as exc:
+        raise ProjectError(
+            f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); restore a copy from backups/",
+            path=source,
+        ) from exc
+    if not isinstance(raw, dict):
+        raise ProjectError("the document must be a JSON object", path=source)
+    try:
+        raw, started_at = upgrade(raw)
+    except OverflowError as exc:
+        raise SchemaVersionError(str(exc), path=source, field="schema_version") from exc
+    except ValueError as exc:
+        raise SchemaVersionError(str(exc), path=source, field="schema_version") from exc
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ProjectError(f"cannot upgrade this old document: {exc}", path=source) from exc
+    try:
+        project = Project.model_validate(raw)
+    except ValidationError as exc:
+        raise validation_error(exc, source) from exc
+    return project, started_at
+
+
+def validation_error(exc: ValidationError, source: Path | None) -> ProjectError:
+    """The first pydantic error as a ProjectError naming the field path (e.g. shots[2].duration_frames)."""
+    first = exc.errors()[0]
+    loc = ""
+    for part in first["loc"]:
+        loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
+    message = first["msg"].removeprefix("Value error, ")
+    more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+    return ProjectError(f"{message}{more}", path=source, field=loc or None)
+
+
+def load(path: Path | str, *, document: str = DOCUMENT) -> tuple[Project, LoadReport]:
+    """Open a bundle. Missing media marks takes offline (the project still opens); unsafe paths refuse it."""
+    bundle = bundle_path(path)
+    source = bundle / document
+    if not bundle.is_dir():
+        raise ProjectError("no such project folder", path=bundle)
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError as exc:
+        raise ProjectError(f"no {document} here; is this a Storyreel project?", path=bundle) from exc
+    except OSError as exc:
+        raise ProjectError(f"cannot read the project: {exc.strerror}", path=source) from exc
+    project, started_at = parse(data, source=source)
+    report = LoadReport(upgraded_from=started_at if started_at != project.schema_version else None)
+    report.offline = mark_offline_media(bundle, project)
+    return project, report
+
+
+def media_references(project: Project) -> list[tuple[Any, str]]:
+    """Every (owner, field name) pair of the document that names a media file."""
+    refs: list[tuple[Any, str]] = []
+    for shot in project.shots:
+        if shot.reference:
+            refs.append((shot, "reference"))
+        for take in shot.takes:
+            refs.extend((take, name) for name in ("media", "thumbnail", "first_frame", "last_frame") if getattr(take, name))
+    for line in project.lines:
+        for audio in line.takes:
+            refs.append((audio, "media"))
+            if audio.source_recording:
+                refs.append((audio, "source_recording"))
+    refs.extend((clip, "media") for clip in project.music)
+    return refs
+
+
+def mark_offline_media(bundle: Path, project: Project) -> list[str]:
+    """Check each media path (symlinks out of the bundle are refused); takes whose clip is missing go offline."""
+    offline: list[str] = []
+    for owner, name in media_references(project):
+        relative = getattr(owner, name)
+        try:
+            exists = resolve_media(bundle, relative).is_file()
+        except UnsafeMediaPath as exc:
+            raise UnsafeMediaPath(str(exc).split(": ", 1)[-1], path=bundle / DOCUMENT, field=name) from None
+        if not exists:
+            offline.append(relative)
+        if name == "media" and hasattr(owner, "status"):
+            if not exists and owner.status == "ready":
+                owner.status = "offline"
+            elif exists and owner.status == "offline":
+                owner.status = "ready"
+    return offline
+
+
+def save(path: Path | str, project: Project) -> Path:
+    """Explicit save: back up the previous document, then replace project.json atomically."""
+    bundle = bundle_path(path)
+    for sub in (MEDIA, CACHE, BACKUPS):
+        (bundle / sub).mkdir(parents=True, exist_ok=True)
+    data = serialize(project)
+    target = bundle / DOCUMENT
+    if target.exists():
+        _back_up(bundle, target)
+    write_atomic(target, data)
+    # An autosave older than this save is now obsolete; a stale one would be offered for recovery.
+    autosave_file = bundle / AUTOSAVE
+    if autosave_file.exists():
+        autosave_file.unlink()
+    return target
+
+
+def autosave(path: Path | str, project: Project) -> Path:
+    """Write autosave.json atomically; project.json (the last explicit save) is never touched."""
+    bundle = bundle_path(path)
+    target = bundle / AUTOSAVE
+    write_atomic(target, serialize(project))
+    return target
+
+
+def newer_autosave(path: Path | str) -> Path | None:
+    """autosave.json when it is newer than the last explicit save and differs from it; else None."""
+    bundle = bundle_path(path)
+    auto, main = bundle / AUTOSAVE, bundle / DOCUMENT
+    if not auto.is_file():
+        return None
+    if main.is_file():
+        if auto.stat().st_mtime_ns < main.stat().st_mtime_ns or auto.read_bytes() == main.read_bytes():
+            return None
+    return auto
+
+
+def recover_autosave(path: Path | str) -> tuple[Project, LoadReport]:
+    """Load the autosave instead of the explicit save (the caller saves it to make the recovery permanent)."""
+    return load(path, document=AUTOSAVE)
+
+
+def discard_autosave(path: Path | str) -> None:
+    auto = bundle_path(path) / AUTOSAVE
+    if auto.exists():
+        auto.unlink()
+
+
+def backups(path: Path | str) -> list[Path]:
+    """Backups, newest first."""
+    folder = bundle_path(path) / BACKUPS
+    return sorted(folder.glob("project-*.json"), reverse=True) if folder.is_dir() else []
+
+
+def _back_up(bundle: Path, current: Path) -> None:
+    folder = bundle / BACKUPS
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    write_atomic(folder / f"project-{stamp}.json", current.read_bytes())
+    for old in backups(bundle)[BACKUPS_KEPT:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
+
+
+def import_media(path: Path | str, source: Path, *, subfolder: str = "stills") -> str:
+    """Copy an outside file (a reference still, a recording, music) into media/ and return its bundle path."""
+    bundle = bundle_path(path)
+    source = Path(source)
+    if not source.is_file():
+        raise ProjectError("file not found", path=source)
+    folder = bundle / MEDIA / subfolder
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / source.name
+    stem, n = source.stem, 1
+    while target.exists() and not _same_file_content(target, source):
+        n += 1
+        target = folder / f"{stem}-{n}{source.suffix}"
+    if not target.exists():
+        tmp = target.with_name(f".{target.name}.part")
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    return target.relative_to(bundle).as_posix()
+
+
+def _same_file_content(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
