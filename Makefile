@@ -1,0 +1,42 @@
+# Storyreel: `make demo` renders the example film, `make test` runs every check. Both install into .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+EXAMPLE := resources/examples/the-lighthouse-keeper.storyreel
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: demo studio test lint bench screenshots install clean
+
+install: $(STAMP)
+
+# torch==2.13.0 is pinned here (a CPU wheel on our machines) while pyproject.toml keeps an open range for users.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0 -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	mkdir -p out
+	$(VENV)/bin/storyreel render $(EXAMPLE) -o out/demo.mp4 --subtitles srt
+	@echo "The example film is in out/demo.mp4 (subtitles beside it)."
+
+studio: $(STAMP)
+	QT_QPA_PLATFORM= $(VENV)/bin/storyreel studio $(EXAMPLE)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check studio engine tests bench
+	$(VENV)/bin/lint-imports
+
+test: lint
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/run_all.py
+
+screenshots: $(STAMP)
+	$(PY) packaging/screenshots.py docs/screenshots
+
+clean:
+	rm -rf out .pytest_cache .ruff_cache
