@@ -1,0 +1,143 @@
+"""What each video-model family can make: frame counts, frame sizes, native rate, pipeline classes.
+
+One descriptor per family (diffusers' own advice: a family's constraints live in one place, not in scattered
+``if``s). Backends snap a request to these constraints and report the snap in ``TakeResult.notes``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class FrameConstraints:
+    """Frame counts of the form ``k * frame_multiple + 1``, sides divisible by ``size_multiple``.
+
+    ``native_fps`` None means "whatever the request asks" (the animatic engine draws any rate).
+    ``max_frames`` is the longest clip the model was trained for (None = no limit).
+    """
+
+    frame_multiple: int = 1
+    size_multiple: int = 2
+    native_fps: float | None = None
+    max_frames: int | None = None
+
+    def snap_frames(self, n: int) -> int:
+        """The nearest allowed frame count to ``n`` (ties go up), at least one step of motion."""
+        if n < 1:
+            raise ValueError(f"frame count must be at least 1, got {n}")
+        m = self.frame_multiple
+        if m <= 1:
+            snapped = n
+        else:
+            k = max(1, math.floor((n - 1) / m + 0.5))
+            snapped = k * m + 1
+        if self.max_frames is not None and snapped > self.max_frames:
+            snapped = self.max_frames if m <= 1 else ((self.max_frames - 1) // m) * m + 1
+        return snapped
+
+    def snap_size(self, width: int, height: int) -> tuple[int, int]:
+        """Each side to the nearest multiple of ``size_multiple`` (never below one multiple)."""
+        m = self.size_multiple
+
+        def snap(side: int) -> int:
+            if side < 1:
+                raise ValueError(f"frame sides must be positive, got {side}")
+            return max(m, int(math.floor(side / m + 0.5)) * m)
+
+        return snap(width), snap(height)
+
+    def fps_for(self, requested_fps: float) -> float:
+        """The rate the model generates at for a request at ``requested_fps``."""
+        return requested_fps if self.native_fps is None else self.native_fps
+
+    def native_frames_for(self, num_frames: int, fps: float) -> int:
+        """How many model frames cover ``num_frames`` at ``fps`` (before snapping)."""
+        if self.native_fps is None or math.isclose(self.native_fps, fps):
+            return num_frames
+        return max(1, round(num_frames / fps * self.native_fps))
+
+    def plan_frames(self, num_frames: int, fps: float) -> int:
+        """The frame count the model is asked for: the request's duration at the native rate, snapped."""
+        return self.snap_frames(self.native_frames_for(num_frames, fps))
+
+
+@dataclass(frozen=True)
+class ModelFamily:
+    """A family of diffusers video models sharing pipelines and constraints."""
+
+    name: str  # "wan", "ltx"
+    title: str
+    constraints: FrameConstraints
+    # diffusers pipeline class name per task this family's pipelines can do.
+    pipelines: dict[str, str] = field(default_factory=dict)
+    # model_index.json ``_class_name`` values that identify a local folder as this family.
+    class_names: tuple[str, ...] = ()
+    default_steps: int = 30
+    default_guidance: float = 5.0
+    # Width x height the family's base checkpoints were trained at (models may override in the registry).
+    native_size: tuple[int, int] = (832, 480)
+
+    def pipeline_for(self, task: str) -> str | None:
+        return self.pipelines.get(task)
+
+    def with_constraints(self, **changes: object) -> ModelFamily:
+        return replace(self, constraints=replace(self.constraints, **changes))
+
+
+WAN = ModelFamily(
+    name="wan",
+    title="Wan 2.1 / 2.2",
+    constraints=FrameConstraints(frame_multiple=4, size_multiple=16, native_fps=16, max_frames=81),
+    pipelines={
+        "text_to_video": "WanPipeline",
+        "image_to_video": "WanImageToVideoPipeline",
+        "first_last_frame": "WanImageToVideoPipeline",
+    },
+    class_names=("WanPipeline", "WanImageToVideoPipeline"),
+    default_steps=30,
+    default_guidance=5.0,
+    native_size=(832, 480),
+)
+
+LTX = ModelFamily(
+    name="ltx",
+    title="LTX-Video",
+    constraints=FrameConstraints(frame_multiple=8, size_multiple=32, native_fps=24, max_frames=257),
+    pipelines={
+        "text_to_video": "LTXPipeline",
+        "image_to_video": "LTXImageToVideoPipeline",
+    },
+    class_names=("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
+    default_steps=40,
+    default_guidance=3.0,
+    native_size=(768, 512),
+)
+
+FAMILIES: dict[str, ModelFamily] = {family.name: family for family in (WAN, LTX)}
+
+# The animatic engine draws any frame count at any rate; H.264 needs even sides.
+ANIMATIC_CONSTRAINTS = FrameConstraints(frame_multiple=1, size_multiple=2, native_fps=None)
+
+
+def family_for_class_name(class_name: str) -> ModelFamily | None:
+    """The family whose pipelines include ``class_name`` (a model_index.json ``_class_name``)."""
+    for family in FAMILIES.values():
+        if class_name in family.class_names:
+            return family
+    return None
+
+
+def constraints_for(backend: str, model_id: str | None) -> FrameConstraints:
+    """What a take from ``backend`` / ``model_id`` can look like (``model_id`` None = the backend's default).
+
+    Raises ``ValueError`` for an unknown backend or a model that is neither known nor a diffusers folder.
+    """
+    if backend == "animatic":
+        return ANIMATIC_CONSTRAINTS
+    if backend == "diffusers":
+        from engine.model_registry import resolve_model  # the registry builds on these families
+
+        return resolve_model(model_id).constraints
+    raise ValueError(f"unknown backend {backend!r}; one of animatic, diffusers")
