@@ -211,6 +211,7 @@ class Line(Doc):
     active_take: str | None = None
     status: LineStatus = "pending"
     error: str | None = None
+    flags: list[str] = Field(default_factory=list)  # e.g. "unmatched" after a script re-import
 
     def active(self) -> AudioTake | None:
         if self.active_take is None:
