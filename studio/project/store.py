@@ -23,6 +23,8 @@ from .errors import ProjectError, SchemaVersionError, UnsafeMediaPath
 from .media_path import resolve_media
 
 __all__ = ["resolve_media"]
+import contextlib
+
 from .model import Project
 from .schema import upgrade
 
@@ -193,9 +195,10 @@ def newer_autosave(path: Path | str) -> Path | None:
     auto, main = bundle / AUTOSAVE, bundle / DOCUMENT
     if not auto.is_file():
         return None
-    if main.is_file():
-        if auto.stat().st_mtime_ns < main.stat().st_mtime_ns or auto.read_bytes() == main.read_bytes():
-            return None
+    if main.is_file() and (
+        auto.stat().st_mtime_ns < main.stat().st_mtime_ns or auto.read_bytes() == main.read_bytes()
+    ):
+        return None
     return auto
 
 
@@ -221,10 +224,8 @@ def _back_up(bundle: Path, current: Path) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     write_atomic(folder / f"project-{stamp}.json", current.read_bytes())
     for old in backups(bundle)[BACKUPS_KEPT:]:
-        try:
+        with contextlib.suppress(OSError):
             old.unlink()
-        except OSError:
-            pass
 
 
 def import_media(path: Path | str, source: Path, *, subfolder: str = "stills") -> str:
