@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 EXAMPLE := resources/examples/the-lighthouse-keeper.storyreel
+# The demo works on a copy so the example in resources/ stays pristine (takes and narration land in the copy).
+WORKCOPY := out/the-lighthouse-keeper.storyreel
 export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: demo studio test lint bench screenshots install clean
@@ -17,13 +19,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet torch==2.13.0 -e ".[test]"
 	touch $(STAMP)
 
-demo: $(STAMP)
+$(WORKCOPY):
 	mkdir -p out
-	$(VENV)/bin/storyreel render $(EXAMPLE) -o out/demo.mp4 --subtitles srt
-	@echo "The example film is in out/demo.mp4 (subtitles beside it)."
+	cp -R $(EXAMPLE) $(WORKCOPY)
 
-studio: $(STAMP)
-	QT_QPA_PLATFORM= $(VENV)/bin/storyreel studio $(EXAMPLE)
+demo: $(STAMP) $(WORKCOPY)
+	$(VENV)/bin/storyreel render $(WORKCOPY) -o out/demo.mp4 --subtitles srt
+	@echo "The example film is in out/demo.mp4 (subtitles beside it); its project is $(WORKCOPY)."
+
+studio: $(STAMP) $(WORKCOPY)
+	QT_QPA_PLATFORM= $(VENV)/bin/storyreel studio $(WORKCOPY)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check studio engine tests bench
