@@ -1,0 +1,129 @@
+"""Who speaks: character names from cues, the narrator, and a distinct offline voice for each character.
+
+Voices are espeak-ng variants (``en-us+m3``): offline, free, and different enough to tell characters apart in
+an animatic. A character whose lines are mostly Chinese, Japanese, Russian... gets that language's voice.
+A light guess from the script (the cue's own words, pronouns near the name in action) picks a male or female
+variant; the user changes any voice in the cast panel or with the voice commands.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections import Counter
+from collections.abc import Iterable
+
+from studio.project.model import Voice
+
+NARRATOR_NAME = "Narrator"
+NARRATOR_VOICE = "en-gb+m3"
+_NARRATOR_CUES = {"narrator", "the narrator", "narration", "narrator v.o.", "storyteller"}
+
+MALE_VARIANTS = ("m3", "m1", "m4", "m7", "m2", "m5", "m6", "m8")
+FEMALE_VARIANTS = ("f2", "f3", "f4", "f1", "f5")
+# English characters alternate accents too, so two characters on the same variant still sound apart.
+ENGLISH_ACCENTS = ("en-us", "en-gb")
+
+_FEMALE_WORDS = {
+    "MOTHER", "MOM", "MUM", "MA", "DAUGHTER", "WOMAN", "GIRL", "SISTER", "AUNT", "GRANDMA", "GRANDMOTHER",
+    "WIFE", "QUEEN", "LADY", "MRS", "MRS.", "MS", "MS.", "MISS", "NUN", "PRINCESS", "MADAM", "WAITRESS",
+    "ACTRESS", "NIECE", "BRIDE", "GIRLFRIEND", "HOSTESS", "DUCHESS", "WITCH", "MAID",
+}
+_MALE_WORDS = {
+    "FATHER", "DAD", "PA", "SON", "MAN", "BOY", "BROTHER", "UNCLE", "GRANDPA", "GRANDFATHER", "HUSBAND",
+    "KING", "MR", "MR.", "SIR", "PRIEST", "PRINCE", "LORD", "WAITER", "NEPHEW", "GROOM", "BOYFRIEND",
+    "DUKE", "MONK", "FISHERMAN",
+}
+_SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
+_HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
+# Nouns say more than pronouns ("lands in his arms. MARA. His daughter."), so they weigh double.
+_FEMALE_NOUNS = re.compile(r"\b(?:woman|girl|daughter|mother|wife|sister|aunt|grandmother|lady|widow)\b", re.IGNORECASE)
+_MALE_NOUNS = re.compile(r"\b(?:man|boy|son|father|husband|brother|uncle|grandfather|gentleman|widower)\b", re.IGNORECASE)
+
+# Writing systems -> espeak-ng language of a character who speaks them.
+_SCRIPTS = (
+    (re.compile(r"[\u3040-\u30ff]"), "ja"),  # kana before Han: Japanese mixes both
+    (re.compile(r"[\uac00-\ud7af]"), "ko"),
+    (re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]"), "cmn"),
+    (re.compile(r"[\u0400-\u04ff]"), "ru"),
+    (re.compile(r"[\u0370-\u03ff]"), "el"),
+    (re.compile(r"[\u0600-\u06ff]"), "ar"),
+    (re.compile(r"[\u0590-\u05ff]"), "he"),
+    (re.compile(r"[\u0900-\u097f]"), "hi"),
+)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def name_key(name: str) -> str:
+    """What makes two cues the same character: case and spacing do not matter."""
+    return " ".join(name.split()).casefold()
+
+
+def display_name(cue_name: str) -> str:
+    """'OLD  KEEPER' -> 'Old Keeper'; a name written in mixed case (``@McCLANE``) is kept as written."""
+    name = " ".join(cue_name.split())
+    return string.capwords(name.lower()) if name.upper() == name and name.lower() != name else name
+
+
+def is_narrator_cue(name: str) -> bool:
+    return name_key(name) in _NARRATOR_CUES
+
+
+def spoken_language(texts: Iterable[str]) -> str | None:
+    """The espeak-ng language of a character's lines when most of their letters are one non-Latin script."""
+    joined = "".join(texts)
+    letters = len(_LETTER.findall(joined))
+    if not letters:
+        return None
+    for pattern, language in _SCRIPTS:
+        if len(pattern.findall(joined)) * 2 >= letters:
+            return language
+    return None
+
+
+def guess_gender(name: str, action_texts: Iterable[str]) -> str | None:
+    """'f', 'm' or None: the cue's words (DAUGHTER, MR.), else pronouns and nouns around the character's name."""
+    words = set(name.upper().split())
+    if words & _FEMALE_WORDS:
+        return "f"
+    if words & _MALE_WORDS:
+        return "m"
+    mention = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+    counts: Counter[str] = Counter()
+    for text in action_texts:
+        sentences = re.split(r"(?<=[.!?])\s+", text)
+        for index, sentence in enumerate(sentences):
+            if mention.search(sentence):
+                window = " ".join(sentences[max(0, index - 1):index + 2])  # the naming sentence and its neighbours
+                counts["f"] += len(_SHE.findall(window)) + 2 * len(_FEMALE_NOUNS.findall(window))
+                counts["m"] += len(_HE.findall(window)) + 2 * len(_MALE_NOUNS.findall(window))
+    if counts["f"] > counts["m"]:
+        return "f"
+    if counts["m"] > counts["f"]:
+        return "m"
+    return None
+
+
+class VoicePicker:
+    """Hands out espeak-ng voices, never one already taken by the cast while an untaken one is left."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._taken = {NARRATOR_VOICE, *taken}  # the narrator's voice stays the narrator's
+        self._unknown_count = 0
+
+    def pick(self, *, gender: str | None, language: str | None) -> Voice:
+        if gender is None:  # alternate, so an unknown cast is not all one sex
+            gender = "m" if self._unknown_count % 2 == 0 else "f"
+            self._unknown_count += 1
+        variants = FEMALE_VARIANTS if gender == "f" else MALE_VARIANTS
+        accents = (language,) if language else ENGLISH_ACCENTS
+        candidates = [f"{accent}+{variant}" for variant in variants for accent in accents]
+        choice = next((c for c in candidates if c not in self._taken), None)
+        if choice is None:  # more characters than variants: reuse, least recently handed out first
+            choice = candidates[len(self._taken) % len(candidates)]
+        self._taken.add(choice)
+        return Voice(provider="espeak", voice_id=choice)
+
+
+def narrator_voice() -> Voice:
+    return Voice(provider="espeak", voice_id=NARRATOR_VOICE)

@@ -1,0 +1,385 @@
+"""A script plan merged into a project as a list of undoable commands: first import or re-import alike.
+
+Re-importing an edited script updates what it matches and never loses the user's work:
+- shots match by scene heading, position in the scene and text similarity (difflib); a matched shot keeps its
+  id, takes and seed; its prompt, length and transition follow the script only where the *script* changed
+  (a prompt the user edited by hand survives a re-import of an unchanged paragraph);
+- a matched shot whose prompt changed while it has takes is flagged ``prompt_changed`` (its takes may be stale);
+- an old shot the script no longer has is kept, with its takes, and flagged ``unmatched``;
+- lines of a matched shot are updated in place (a changed text marks its audio ``stale``); a line the script
+  dropped is removed only when it came from an import and has no audio; otherwise it stays, flagged.
+What the script said last time is kept in ``project.metadata["script_import"]`` to tell the two apart.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from studio.project import commands as cmd
+from studio.project.model import ASPECTS, Card, Character, Line, Project, Shot, Voice, parse_aspect, utc_now
+
+from .breakdown import PlannedShot, ScriptPlan
+from .card_command import AddCard
+from .casting import VoicePicker, narrator_voice
+
+RECORD_KEY = "script_import"
+UNMATCHED = "unmatched"
+PROMPT_CHANGED = "prompt_changed"
+
+SAME_SCENE_MIN_RATIO = 0.45
+SAME_PLACE_MIN_RATIO = 0.2  # same scene and same position in it: a rewritten paragraph
+OTHER_SCENE_MIN_RATIO = 0.75  # a shot moved to another (or a renamed) scene must be nearly the same text
+LINE_MIN_RATIO = 0.5
+
+
+@dataclass
+class ImportSummary:
+    script: str
+    title: str
+    shots_per: str
+    scenes: int = 0
+    shots: int = 0
+    lines: int = 0
+    cast: list[str] = field(default_factory=list)
+    cards: int = 0
+    reimport: bool = False
+    new_shots: int = 0
+    updated_shots: int = 0
+    unchanged_shots: int = 0
+    unmatched_shots: int = 0
+    new_lines: int = 0
+    updated_lines: int = 0
+    removed_lines: int = 0
+    kept_lines: int = 0  # lines the script dropped, kept because they have audio the user made
+    new_characters: list[str] = field(default_factory=list)
+    new_cards: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def report(self) -> list[str]:
+        """The summary a filmmaker reads after an import."""
+        out = [
+            f"imported {self.script} into \"{self.title}\" ({self.shots_per} mode)",
+            f"  {self.scenes} scene(s), {self.shots} shot(s), {self.lines} line(s), {self.cards} card(s)",
+            f"  cast ({len(self.cast)}): {', '.join(self.cast) or 'none'}",
+        ]
+        if self.reimport:
+            out.append(f"  shots: {self.new_shots} new, {self.updated_shots} updated, {self.unchanged_shots} unchanged, "
+                       f"{self.unmatched_shots} unmatched (kept, flagged '{UNMATCHED}')")
+            out.append(f"  lines: {self.new_lines} new, {self.updated_lines} updated, {self.removed_lines} removed, "
+                       f"{self.kept_lines} kept with their audio (flagged '{UNMATCHED}')")
+            if self.new_characters:
+                out.append(f"  new characters: {', '.join(self.new_characters)}")
+        out.extend(f"warning: {w}" for w in self.warnings)
+        return out
+
+
+def reconcile(project: Project, plan: ScriptPlan, *, source: str, shots_per: str) -> tuple[list[cmd.Command], ImportSummary]:
+    record = project.metadata.get(RECORD_KEY)
+    record = record if isinstance(record, dict) else {}
+    shot_records: dict = record.get("shots") if isinstance(record.get("shots"), dict) else {}
+    line_records: dict = record.get("lines") if isinstance(record.get("lines"), dict) else {}
+    summary = ImportSummary(
+        script=source, title=plan.title or project.title, shots_per=shots_per, scenes=plan.scenes,
+        shots=len(plan.shots), lines=plan.line_count, cast=[c.name for c in plan.cast], cards=len(plan.cards),
+        reimport=bool(project.shots), warnings=list(plan.warnings),
+    )
+    commands: list[cmd.Command] = []
+    speakers = _cast(project, plan, commands, summary)
+
+    matches = match_shots(project.shots, plan.shots, shot_records)
+    matched_old = {old_id for old_id in matches.values()}
+    aspect = project_aspect(project)
+    new_records: dict[str, dict] = {}
+    new_line_records: dict[str, dict] = {}
+    plan_ids: list[str] = []
+    for index, planned in enumerate(plan.shots):
+        old_id = matches.get(index)
+        if old_id is None:
+            shot = Shot(prompt=planned.prompt, duration_frames=planned.duration_frames, aspect=aspect,
+                        seed=random.SystemRandom().randrange(2**31), scene=planned.heading,
+                        transition=planned.transition.model_copy(),
+                        notes="title card from the script's centred text" if planned.kind == "card" else "")
+            commands.append(cmd.AddShot(shot, text="Add shot from script"))
+            summary.new_shots += 1
+            shot_id = shot.id
+            for line in planned.lines:
+                new = _new_line(line, shot_id, speakers)
+                commands.append(cmd.AddLine(new, text="Add line from script"))
+                new_line_records[new.id] = _line_record(shot_id, line)
+                summary.new_lines += 1
+        else:
+            shot_id = old_id
+            old = project.shot(old_id)
+            shot_changed = _update_shot(old, planned, shot_records.get(old_id), commands)
+            lines_changed = _update_lines(project, old, planned, speakers, line_records, new_line_records,
+                                          commands, summary)
+            if shot_changed or lines_changed:
+                summary.updated_shots += 1
+            else:
+                summary.unchanged_shots += 1
+        plan_ids.append(shot_id)
+        new_records[shot_id] = _shot_record(planned)
+
+    for old in project.shots:
+        if old.id not in matched_old:
+            summary.unmatched_shots += 1
+            if UNMATCHED not in old.flags:
+                commands.append(cmd.SetFields("shot", (old.id,), {"flags": [*old.flags, UNMATCHED]},
+                                              text="Flag shot not in script"))
+            if old.id in shot_records:  # remembered, so it can match again if the scene comes back
+                new_records[old.id] = shot_records[old.id]
+    commands.extend(_order(project, plan_ids, matched_old))
+    commands.extend(_cards(project, plan, summary))
+    commands.append(_project_fields(project, plan, record, new_records, line_records, new_line_records,
+                                    source=source, shots_per=shots_per))
+    return commands, summary
+
+
+# --- cast ------------------------------------------------------------------------------------------------
+
+def _cast(project: Project, plan: ScriptPlan, commands: list[cmd.Command], summary: ImportSummary) -> dict[str, str | None]:
+    """Name key -> character id of every speaker (the narrator's lines carry speaker None)."""
+    picker = VoicePicker(c.voice.voice_id for c in project.cast if c.voice.provider == "espeak")
+    speakers: dict[str, str | None] = {}
+    for planned in plan.cast:
+        if planned.is_narrator:
+            if project.narrator() is None:
+                voice = narrator_voice()
+                if planned.language:
+                    voice = Voice(provider="espeak", voice_id=f"{planned.language}+m3")
+                narrator = Character(name=planned.name, is_narrator=True, voice=voice)
+                commands.append(cmd.AddCharacter(narrator, text="Add narrator from script"))
+                summary.new_characters.append(planned.name)
+            speakers[planned.key] = None
+            continue
+        character = project.character_by_name(planned.name)
+        if character is None:
+            voice = picker.pick(gender=planned.gender, language=planned.language)
+            character = Character(name=planned.name, voice=voice)
+            commands.append(cmd.AddCharacter(character, text="Add character from script"))
+            summary.new_characters.append(planned.name)
+        speakers[planned.key] = character.id
+    return speakers
+
+
+# --- matching shots --------------------------------------------------------------------------------------
+
+def _heading_key(heading: object) -> str:
+    return " ".join(str(heading).upper().split()) if heading else ""
+
+
+def _match_text(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def match_shots(old_shots: list[Shot], planned: list[PlannedShot], records: dict) -> dict[int, str]:
+    """Planned shot index -> id of the old shot it continues. Greedy on a similarity score, best pairs first."""
+    olds = []
+    for shot in old_shots:
+        rec = records.get(shot.id) if isinstance(records.get(shot.id), dict) else None
+        heading = rec.get("heading") if rec else shot.scene
+        text = rec.get("match") if rec and rec.get("match") else shot.prompt
+        ordinal = rec.get("ordinal") if rec else None
+        olds.append((shot.id, _heading_key(heading), _match_text(str(text)), ordinal))
+    news = [(_heading_key(p.heading), _match_text(p.text or p.prompt), p.ordinal) for p in planned]
+
+    matches: dict[int, str] = {}
+    taken: set[str] = set()
+    for same_scene in (True, False):
+        pairs: list[tuple[float, int, int]] = []
+        for n, (n_heading, n_text, n_ordinal) in enumerate(news):
+            if n in matches:
+                continue
+            for o, (old_id, o_heading, o_text, o_ordinal) in enumerate(olds):
+                if old_id in taken or (o_heading == n_heading) != same_scene:
+                    continue
+                score = _score(o_text, n_text, same_scene=same_scene, same_place=o_ordinal == n_ordinal)
+                if score is not None:
+                    pairs.append((score, o, n))
+        for _score_value, o, n in sorted(pairs, key=lambda p: (-p[0], p[2], p[1])):
+            old_id = olds[o][0]
+            if n not in matches and old_id not in taken:
+                matches[n] = old_id
+                taken.add(old_id)
+    return matches
+
+
+def _score(old: str, new: str, *, same_scene: bool, same_place: bool) -> float | None:
+    if old == new:
+        return 3.0 + (0.2 if same_place else 0.0) + (0.5 if same_scene else 0.0)
+    floor = (SAME_PLACE_MIN_RATIO if same_place else SAME_SCENE_MIN_RATIO) if same_scene else OTHER_SCENE_MIN_RATIO
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+        return None
+    ratio = matcher.ratio()
+    if ratio < floor:
+        return None
+    return ratio + (1.0 if same_scene else 0.0) + (0.2 if same_place else 0.0)
+
+
+# --- updating matched shots and their lines --------------------------------------------------------------
+
+def _update_shot(old: Shot, planned: PlannedShot, rec: dict | None, commands: list[cmd.Command]) -> bool:
+    """Follow the script where it changed since the last import; True if the shot changed."""
+    rec = rec if isinstance(rec, dict) else {}
+    values: dict = {}
+    prompt_changed = False
+    if planned.prompt != rec.get("prompt", old.prompt) and planned.prompt != old.prompt:
+        values["prompt"] = planned.prompt
+        prompt_changed = True
+    if planned.duration_frames != rec.get("duration_frames", old.duration_frames) \
+            and planned.duration_frames != old.duration_frames:
+        values["duration_frames"] = planned.duration_frames
+    transition = planned.transition.model_dump(mode="json")
+    if transition != rec.get("transition", old.transition.model_dump(mode="json")) \
+            and transition != old.transition.model_dump(mode="json"):
+        values["transition"] = planned.transition.model_copy()
+    if planned.heading != old.scene:
+        values["scene"] = planned.heading
+    flags = [f for f in old.flags if f != UNMATCHED]
+    if prompt_changed and old.takes and PROMPT_CHANGED not in flags:
+        flags.append(PROMPT_CHANGED)
+    if flags != old.flags:
+        values["flags"] = flags
+    if values:
+        commands.append(cmd.SetFields("shot", (old.id,), values, text="Update shot from script"))
+    return bool(set(values) - {"flags", "scene"}) or prompt_changed
+
+
+def _update_lines(project: Project, shot: Shot, planned: PlannedShot, speakers: dict[str, str | None],
+                  line_records: dict, new_line_records: dict, commands: list[cmd.Command],
+                  summary: ImportSummary) -> bool:
+    old_lines = project.lines_for_shot(shot.id)
+    used: set[str] = set()
+    changed = False
+    for line in planned.lines:
+        speaker = speakers[line.speaker] if line.speaker is not None else None
+        best, best_ratio = None, 0.0
+        for old in old_lines:
+            if old.id in used or old.speaker != speaker:
+                continue
+            ratio = 1.0 if old.text == line.text else SequenceMatcher(None, old.text, line.text, autojunk=False).ratio()
+            if ratio >= LINE_MIN_RATIO and ratio > best_ratio:
+                best, best_ratio = old, ratio
+        if best is None:
+            new = _new_line(line, shot.id, speakers)
+            commands.append(cmd.AddLine(new, text="Add line from script"))
+            new_line_records[new.id] = _line_record(shot.id, line)
+            summary.new_lines += 1
+            changed = True
+            continue
+        used.add(best.id)
+        new_line_records[best.id] = _line_record(shot.id, line)
+        values: dict = {}
+        if best.text != line.text:
+            values["text"] = line.text
+            if best.takes and best.status == "ready":
+                values["status"] = "stale"  # the audio says the old words
+        if best.delivery != line.delivery:
+            values["delivery"] = line.delivery
+        if best.offset_frames != line.offset_frames:
+            values["offset_frames"] = line.offset_frames
+        if UNMATCHED in best.flags:
+            values["flags"] = [f for f in best.flags if f != UNMATCHED]
+        if values:
+            commands.append(cmd.SetFields("line", (best.id,), values, text="Update line from script"))
+            if set(values) & {"text", "delivery"}:
+                summary.updated_lines += 1
+                changed = True
+    for old in old_lines:
+        if old.id in used or old.id not in line_records:
+            continue  # a line the user wrote by hand is theirs
+        if old.takes:
+            summary.kept_lines += 1
+            new_line_records[old.id] = line_records[old.id]
+            if UNMATCHED not in old.flags:
+                commands.append(cmd.SetFields("line", (old.id,), {"flags": [*old.flags, UNMATCHED]},
+                                              text="Flag line not in script"))
+        else:
+            commands.append(cmd.RemoveLine(old.id, text="Remove line cut from script"))
+            summary.removed_lines += 1
+        changed = True
+    return changed
+
+
+def _new_line(line, shot_id: str, speakers: dict[str, str | None]) -> Line:
+    speaker = speakers[line.speaker] if line.speaker is not None else None
+    return Line(text=line.text, speaker=speaker, shot_id=shot_id, offset_frames=line.offset_frames,
+                delivery=line.delivery)
+
+
+def _line_record(shot_id: str, line) -> dict:
+    return {"shot": shot_id, "text": line.text, "speaker": line.speaker}
+
+
+def _shot_record(planned: PlannedShot) -> dict:
+    return {
+        "heading": planned.heading, "ordinal": planned.ordinal, "kind": planned.kind,
+        "match": planned.text or planned.prompt, "prompt": planned.prompt,
+        "duration_frames": planned.duration_frames, "transition": planned.transition.model_dump(mode="json"),
+    }
+
+
+# --- order, cards, project fields ------------------------------------------------------------------------
+
+def _order(project: Project, plan_ids: list[str], matched_old: set[str]) -> list[cmd.Command]:
+    """Moves that put shots in script order; an unmatched old shot stays right after its old predecessor."""
+    final = list(plan_ids)
+    placed = set(final)
+    old_ids = [s.id for s in project.shots]
+    for index, shot_id in enumerate(old_ids):
+        if shot_id in matched_old:
+            continue
+        anchor = next((old_ids[j] for j in range(index - 1, -1, -1) if old_ids[j] in placed), None)
+        final.insert(final.index(anchor) + 1 if anchor else 0, shot_id)
+        placed.add(shot_id)
+    current = old_ids + [i for i in plan_ids if i not in set(old_ids)]  # AddShot appends
+    moves: list[cmd.Command] = []
+    for target, shot_id in enumerate(final):
+        now = current.index(shot_id)
+        if now != target:
+            current.insert(target, current.pop(now))
+            moves.append(cmd.MoveShot(shot_id, target, text="Order shots as in script"))
+    return moves
+
+
+def _cards(project: Project, plan: ScriptPlan, summary: ImportSummary) -> list[cmd.Command]:
+    existing = {(c.position, " ".join(c.text.split()).casefold()) for c in project.cards}
+    out: list[cmd.Command] = []
+    for card in plan.cards:
+        key = (card.position, " ".join(card.text.split()).casefold())
+        if key not in existing:
+            existing.add(key)
+            out.append(AddCard(Card(position=card.position, text=card.text, duration_frames=card.duration_frames)))
+            summary.new_cards += 1
+    return out
+
+
+def _project_fields(project: Project, plan: ScriptPlan, record: dict, shot_records: dict, old_line_records: dict,
+                    line_records: dict, *, source: str, shots_per: str) -> cmd.Command:
+    metadata = copy.deepcopy(project.metadata)
+    if plan.title_page:
+        metadata["title_page"] = dict(plan.title_page)
+    # Lines kept on unmatched shots keep their record, so they are still known as imported next time.
+    kept = {lid: rec for lid, rec in old_line_records.items()
+            if lid not in line_records and isinstance(rec, dict) and rec.get("shot") in shot_records}
+    metadata[RECORD_KEY] = {
+        **{k: v for k, v in record.items() if k not in ("shots", "lines")},
+        "source": source, "shots_per": shots_per, "imported_at": utc_now(), "ending": plan.ending,
+        "shots": shot_records, "lines": {**kept, **line_records},
+    }
+    values: dict = {"metadata": metadata}
+    if plan.title and plan.title != project.title:
+        values["title"] = plan.title[:500]
+    if plan.author and plan.author != project.author:
+        values["author"] = plan.author
+    return cmd.SetFields("project", (), values, text="Script details")
+
+
+def project_aspect(project: Project) -> str:
+    """The shot aspect closest to the project's frame (a 9:16 project gets 9:16 shots)."""
+    ratio = project.width / project.height
+    return min(ASPECTS, key=lambda a: abs(parse_aspect(a) - ratio))
