@@ -1,0 +1,299 @@
+"""The graphics items of the timeline. They only paint: the view owns gestures and turns them into commands.
+
+Items are positioned in scene pixels (the view converts frames at its zoom) and cache their painting in
+device coordinates, so scrolling a 500-shot cut blits cached pixmaps instead of repainting text and frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from . import style
+from .waveform import resample_peaks
+
+FrameSource = Callable[[Path], "list[tuple[int, QPixmap]] | None"]
+
+_LABEL_FONT = QFont()
+_LABEL_FONT.setPixelSize(11)
+_SMALL_FONT = QFont()
+_SMALL_FONT.setPixelSize(10)
+
+
+class _BoxItem(QGraphicsItem):
+    """A rectangle of a given size whose origin is its top-left corner."""
+
+    def __init__(self, width: float, height: float) -> None:
+        super().__init__()
+        self._w, self._h = max(1.0, width), height
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def set_geometry(self, x: float, y: float, width: float, height: float) -> None:
+        width = max(1.0, width)
+        if (width, height) != (self._w, self._h):
+            self.prepareGeometryChange()
+            self._w, self._h = width, height
+        if self.pos() != QPointF(x, y):
+            self.setPos(x, y)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, self._w, self._h)
+
+    @property
+    def width(self) -> float:
+        return self._w
+
+
+def _elide(painter: QPainter, text: str, width: float) -> str:
+    return painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(0, int(width)))
+
+
+class ClipItem(_BoxItem):
+    """A shot on the video track: filmstrip of its active take, number, prompt, duration."""
+
+    kind = "clip"
+
+    def __init__(self, shot_id: str, frames: FrameSource) -> None:
+        super().__init__(10, style.VIDEO_H)
+        self.shot_id = shot_id
+        self._frames = frames
+        self.label = ""
+        self.duration_text = ""
+        self.media: Path | None = None  # the active take's clip (or still) for the filmstrip
+        self.source_range = (0, 1)  # trimmed source frames shown across the clip
+        self.state = "empty"  # empty | ready | failed | offline
+        self.selected = False
+        self.hover_edge: str | None = None
+        self.setZValue(1)
+
+    def set_content(self, *, label: str, duration_text: str, media: Path | None, source_range: tuple[int, int],
+                    state: str, tooltip: str) -> None:
+        if (label, duration_text, media, source_range, state) != (
+                self.label, self.duration_text, self.media, self.source_range, self.state):
+            self.label, self.duration_text, self.media = label, duration_text, media
+            self.source_range, self.state = source_range, state
+            self.update()
+        if self.toolTip() != tooltip:
+            self.setToolTip(tooltip)
+
+    def set_selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self.selected = selected
+            self.setZValue(1.5 if selected else 1)
+            self.update()
+
+    def set_hover_edge(self, edge: str | None) -> None:
+        if edge != self.hover_edge:
+            self.hover_edge = edge
+            self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        rect = QRectF(0, 0, self._w, self._h).adjusted(0.5, 0.5, -0.5, -0.5)
+        fill = {"ready": style.CLIP_BG, "failed": style.CLIP_FAILED, "offline": style.CLIP_FAILED}.get(
+            self.state, style.CLIP_EMPTY)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRect(rect)
+        if self.media is not None and self._w >= style.FILMSTRIP_MIN_W:
+            self._paint_filmstrip(painter, rect)
+        if self.state == "empty" and self._w >= 12:  # no take yet: diagonal hatching reads as "to generate"
+            painter.setBrush(QBrush(QColor(255, 255, 255, 18), Qt.BrushStyle.BDiagPattern))
+            painter.drawRect(rect)
+        if self._w >= 24:
+            band = QRectF(rect.left(), rect.top(), rect.width(), 16)
+            painter.fillRect(band, QColor(0, 0, 0, 150))
+            painter.setFont(_LABEL_FONT)
+            painter.setPen(style.CLIP_TEXT)
+            painter.drawText(band.adjusted(4, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                             _elide(painter, self.label, band.width() - 7))
+            if self._w >= 70:
+                painter.setFont(_SMALL_FONT)
+                metrics = painter.fontMetrics()
+                text_w = metrics.horizontalAdvance(self.duration_text) + 6
+                tag = QRectF(rect.right() - text_w - 2, rect.bottom() - 15, text_w, 13)
+                painter.fillRect(tag, QColor(0, 0, 0, 150))
+                painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, self.duration_text)
+        pen = QPen(style.SELECTION if self.selected else style.CLIP_BORDER, 2 if self.selected else 1)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5) if self.selected else rect)
+        if self.hover_edge and self._w >= 3 * style.HANDLE_PX:
+            x = rect.left() if self.hover_edge == "left" else rect.right() - style.HANDLE_PX + 1
+            painter.fillRect(QRectF(x, rect.top() + 1, style.HANDLE_PX - 1, rect.height() - 2), style.HANDLE)
+
+    def _paint_filmstrip(self, painter: QPainter, rect: QRectF) -> None:
+        assert self.media is not None
+        frames = self._frames(self.media)
+        if not frames:
+            return
+        thumb_h = rect.height() - 2
+        first_pix = frames[0][1]
+        thumb_w = max(8.0, first_pix.width() * thumb_h / max(1, first_pix.height()))
+        tiles = max(1, int(-(-rect.width() // thumb_w)))
+        lo, hi = self.source_range
+        painter.save()
+        painter.setClipRect(rect)
+        for tile in range(tiles):
+            x = rect.left() + tile * thumb_w
+            # The source frame under the middle of this tile; show the nearest decoded one.
+            fraction = (tile + 0.5) * thumb_w / max(1.0, rect.width())
+            source = lo + min(1.0, fraction) * (hi - lo)
+            pixmap = min(frames, key=lambda item, s=source: abs(item[0] - s))[1]
+            painter.drawPixmap(QRectF(x, rect.top() + 1, thumb_w, thumb_h), pixmap, QRectF(pixmap.rect()))
+        painter.restore()
+
+
+class TransitionItem(_BoxItem):
+    """A crossfade (an X over the overlap) or a dip to black (a dark V) between two clips."""
+
+    kind = "transition"
+
+    def __init__(self, shot_id: str) -> None:
+        super().__init__(10, style.VIDEO_H)
+        self.shot_id = shot_id
+        self.transition_kind = "crossfade"
+        self.setZValue(3)
+
+    def set_kind(self, kind: str, tooltip: str) -> None:
+        if kind != self.transition_kind:
+            self.transition_kind = kind
+            self.update()
+        self.setToolTip(tooltip)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        w, h = self._w, self._h
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.transition_kind == "crossfade":
+            shape = QPolygonF([QPointF(0, 16), QPointF(w, h - 1), QPointF(w, 16), QPointF(0, h - 1)])
+            painter.setBrush(style.TRANSITION)
+        else:
+            shape = QPolygonF([QPointF(0, 16), QPointF(w / 2, h - 1), QPointF(w, 16)])
+            painter.setBrush(style.DIP)
+        painter.setPen(QPen(QColor(255, 255, 255, 220), 1))
+        painter.drawPolygon(shape)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(QRectF(0.5, 16.5, w - 1, h - 17.5))
+
+
+class LineItem(_BoxItem):
+    """A narration or dialogue line with the waveform of its active audio take."""
+
+    kind = "line"
+
+    def __init__(self, line_id: str) -> None:
+        super().__init__(10, style.VOICE_LANE_H - 4)
+        self.line_id = line_id
+        self.label = ""
+        self.colour = style.NARRATION
+        self.peaks = None  # waveform peaks at PEAKS_PER_SECOND (None: no audio yet)
+        self.status = "pending"
+        self.estimated = True
+        self.setZValue(2)
+
+    def set_content(self, *, label: str, colour: QColor, peaks, status: str, estimated: bool,
+                    tooltip: str) -> None:
+        same_peaks = peaks is self.peaks
+        if not same_peaks or (label, colour, status, estimated) != (self.label, self.colour, self.status,
+                                                                     self.estimated):
+            self.label, self.colour, self.peaks = label, colour, peaks
+            self.status, self.estimated = status, estimated
+            self.update()
+        if self.toolTip() != tooltip:
+            self.setToolTip(tooltip)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        rect = QRectF(0.5, 0.5, self._w - 1, self._h - 1)
+        fill = QColor(self.colour)
+        if self.estimated:
+            fill.setAlpha(110)
+        painter.setBrush(fill)
+        border = QPen(style.STALE if self.status == "stale" else
+                      (QColor("#ff6b6b") if self.status == "failed" else fill.lighter(150)), 1)
+        if self.estimated:
+            border.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(border)
+        painter.drawRoundedRect(rect, 3, 3)
+        if self.peaks is not None and self._w > 4:
+            columns = int(self._w) - 2
+            values = resample_peaks(self.peaks, columns)
+            mid, amp = rect.center().y() + 3, (rect.height() - 10) / 2
+            path = QPainterPath()
+            for x, value in enumerate(values):
+                span = max(0.5, float(value) * amp)
+                path.moveTo(1.5 + x, mid - span)
+                path.lineTo(1.5 + x, mid + span)
+            painter.setPen(QPen(style.WAVE, 1))
+            painter.drawPath(path)
+        if self._w >= 20:
+            painter.setFont(_SMALL_FONT)
+            painter.setPen(style.CLIP_TEXT)
+            painter.drawText(rect.adjusted(4, 1, -2, 0), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
+                             _elide(painter, self.label, rect.width() - 6))
+
+
+class MusicItem(_BoxItem):
+    kind = "music"
+
+    def __init__(self, clip_id: str) -> None:
+        super().__init__(10, style.MUSIC_H - 4)
+        self.clip_id = clip_id
+        self.label = ""
+        self.peaks = None
+        self.setZValue(2)
+
+    def set_content(self, *, label: str, peaks, tooltip: str) -> None:
+        if label != self.label or peaks is not self.peaks:
+            self.label, self.peaks = label, peaks
+            self.update()
+        self.setToolTip(tooltip)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        rect = QRectF(0.5, 0.5, self._w - 1, self._h - 1)
+        painter.setBrush(style.MUSIC)
+        painter.setPen(QPen(style.MUSIC.lighter(150), 1))
+        painter.drawRoundedRect(rect, 3, 3)
+        if self.peaks is not None and self._w > 4:
+            values = resample_peaks(self.peaks, int(self._w) - 2)
+            mid, amp = rect.center().y() + 3, (rect.height() - 10) / 2
+            path = QPainterPath()
+            for x, value in enumerate(values):
+                span = max(0.5, float(value) * amp)
+                path.moveTo(1.5 + x, mid - span)
+                path.lineTo(1.5 + x, mid + span)
+            painter.setPen(QPen(QColor(255, 255, 255, 120), 1))
+            painter.drawPath(path)
+        painter.setFont(_SMALL_FONT)
+        painter.setPen(style.CLIP_TEXT)
+        painter.drawText(rect.adjusted(4, 1, -2, 0), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
+                         _elide(painter, self.label, rect.width() - 6))
+
+
+class PlayheadItem(QGraphicsItem):
+    """The red line where the cut is; its head sits in the ruler."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._h = 100.0
+        self.setZValue(10)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks fall through to the ruler / clips
+
+    def set_height(self, height: float) -> None:
+        if height != self._h:
+            self.prepareGeometryChange()
+            self._h = height
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-6, 0, 12, self._h)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setPen(QPen(style.PLAYHEAD, 1))
+        painter.drawLine(QPointF(0.5, style.RULER_H - 8), QPointF(0.5, self._h))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(style.PLAYHEAD)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawPolygon(QPolygonF([QPointF(-5.5, style.RULER_H - 12), QPointF(6.5, style.RULER_H - 12),
+                                       QPointF(0.5, style.RULER_H - 4)]))
