@@ -1,0 +1,85 @@
+"""Which voice speaks a line, and distinct offline voices for a new cast.
+
+A character still on the stock voice gets its own espeak variant the first time the cast is narrated, so two
+characters never sound the same by accident. The narrator keeps the plain language voice.
+"""
+
+from __future__ import annotations
+
+from studio.project import commands as cmd
+from studio.project.model import Character, Line, Project, Voice
+
+from .errors import VoiceSettingsError
+
+STOCK_VOICE = Voice()
+# Alternating male/female variants that are easy to tell apart on a laptop speaker.
+CAST_VARIANTS = ("m3", "f2", "m7", "f4", "m2", "f3", "m5", "f1", "m4", "f5", "m6", "m1")
+
+
+def is_stock_voice(voice: Voice) -> bool:
+    """True for the voice every new character starts with (nobody chose it)."""
+    return (voice.provider, voice.voice_id, voice.model_id, voice.settings) == (
+        STOCK_VOICE.provider, STOCK_VOICE.voice_id, STOCK_VOICE.model_id, STOCK_VOICE.settings)
+
+
+def cast_language(project: Project) -> str:
+    """The espeak language of the cast: the narrator's, when it speaks offline, else American English."""
+    narrator = project.narrator()
+    if narrator is not None and narrator.voice.provider == "espeak":
+        return narrator.voice.voice_id.split("+", 1)[0]
+    return STOCK_VOICE.voice_id
+
+
+def default_voice_for(project: Project, character: Character, taken: set[str] | None = None) -> Voice:
+    """An offline voice for ``character`` that no other cast member uses."""
+    language = cast_language(project)
+    if character.is_narrator:
+        return Voice(provider="espeak", voice_id=language)
+    if taken is None:
+        taken = {c.voice.voice_id for c in project.cast if c.id != character.id and c.voice.provider == "espeak"}
+    for variant in CAST_VARIANTS:
+        candidate = f"{language}+{variant}"
+        if candidate not in taken:
+            return Voice(provider="espeak", voice_id=candidate)
+    # A very large cast: reuse variants with a shifted pitch so each is still its own voice.
+    index = sum(1 for c in project.cast if not c.is_narrator and c.id < character.id)
+    variant = CAST_VARIANTS[index % len(CAST_VARIANTS)]
+    pitch = 20 + (index * 17) % 60
+    return Voice(provider="espeak", voice_id=f"{language}+{variant}", settings={"pitch": pitch})
+
+
+def assign_default_voices(project: Project) -> list[cmd.SetCharacterVoice]:
+    """Commands giving each non-narrator still on the stock voice a distinct offline voice."""
+    taken = {c.voice.voice_id for c in project.cast if c.voice.provider == "espeak" and not is_stock_voice(c.voice)}
+    commands: list[cmd.SetCharacterVoice] = []
+    for character in project.cast:
+        if character.is_narrator or not is_stock_voice(character.voice):
+            continue
+        voice = default_voice_for(project, character, taken)
+        taken.add(voice.voice_id)
+        commands.append(cmd.SetCharacterVoice(character.id, voice, text=f"Voice for {character.name}"))
+    return commands
+
+
+def speaker(project: Project, line: Line) -> Character | None:
+    speaker_id = cmd.speaker_of(project, line)
+    return project.character(speaker_id) if speaker_id is not None else None
+
+
+def voice_for_line(project: Project, line: Line, provider: str | None = None) -> Voice:
+    """The voice that speaks ``line``: its speaker's (the narrator's when it has none).
+
+    ``provider='espeak'`` asks for an offline draft: characters with a service voice use their default offline
+    voice. Any other provider must match the character's voice, since only the filmmaker can pick a voice there.
+    """
+    character = speaker(project, line)
+    voice = character.voice if character is not None else STOCK_VOICE
+    if provider is None or voice.provider == provider:
+        return voice
+    if provider == "espeak":
+        return default_voice_for(project, character) if character is not None else STOCK_VOICE
+    who = character.name if character is not None else "the narrator"
+    raise VoiceSettingsError(
+        f"{who} has a {voice.provider} voice, not a {provider} one; choose one with "
+        f"`storyreel voice PATH --set-voice {who!r} {provider}:VOICE_ID` (see --list-voices --provider {provider})"
+    )
