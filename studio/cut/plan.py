@@ -1,0 +1,314 @@
+"""The cut plan: a plain, frozen description of the finished film, built from the project.
+
+Everything downstream (smart render, audio mix, subtitles, interchange) reads the plan, never the project, so
+the rules of the timeline live here once. Picture time is integer frames at the *output* rate; the project's
+own timeline (``Project.shot_starts``) is the single source of truth and is only rescaled, boundary by
+boundary, so the plan's total equals the timeline's exactly. Audio and subtitles use seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from studio.project.errors import UnsafeMediaPath
+from studio.project.media_path import resolve_media
+from studio.project.model import Project, Shot, Take
+
+from .errors import CutError, MissingTake
+from .ffmpeg_run import MediaError, probe
+
+SAMPLE_RATE = 48_000
+
+Fit = Literal["fit", "fill"]
+SubtitleMode = Literal["none", "srt", "vtt", "burn"]
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    width: int
+    height: int
+    fps: int
+    fit: Fit = "fit"
+    crf: int = 20
+    preset: str = "medium"
+    audio_bitrate: str = "192k"
+    loudness_lufs: float = -14.0
+    true_peak_db: float = -1.0
+    duck_db: float = -12.0
+    subtitles: SubtitleMode = "none"
+    sample_rate: int = SAMPLE_RATE
+
+    def video_key(self) -> dict:
+        """The settings that change encoded picture (part of every segment's cache key)."""
+        return {"w": self.width, "h": self.height, "fps": self.fps, "fit": self.fit, "crf": self.crf,
+                "preset": self.preset}
+
+
+@dataclass(frozen=True)
+class SourceClip:
+    """A take as the cut uses it: its file, its own rate, and its trim in source frames."""
+
+    shot_id: str
+    take_id: str
+    media: str
+    path: Path
+    fps: float
+    frame_count: int
+    trim_in: int
+    trim_out: int  # exclusive, in source frames
+
+    @property
+    def usable_frames(self) -> int:
+        return max(1, self.trim_out - self.trim_in)
+
+
+@dataclass(frozen=True)
+class TransitionIn:
+    """How a shot begins: a cut, a crossfade from the previous shot (overlapping it), or a dip to black."""
+
+    kind: Literal["cut", "crossfade", "dip_to_black", "fade_in"]
+    frames: int = 0  # crossfade: overlap; dip: the fade-up half; fade_in: the whole fade from black
+    out_frames: int = 0  # dip only: the fade-down half at the end of the previous shot
+
+
+@dataclass(frozen=True)
+class PlannedShot:
+    shot_id: str
+    index: int
+    start: int  # output frame on the film
+    frames: int
+    source: SourceClip
+    transition: TransitionIn
+    prompt: str = ""
+    seed: int = 0
+    backend: str = ""
+    model_id: str = ""
+    camera: str = "static"
+    alternates: tuple[str, ...] = ()  # other take ids of the shot
+
+    @property
+    def end(self) -> int:
+        return self.start + self.frames
+
+
+@dataclass(frozen=True)
+class PlannedCard:
+    card_id: str
+    position: Literal["title", "credits"]
+    text: str
+    start: int
+    frames: int
+
+
+@dataclass(frozen=True)
+class PlannedVoice:
+    """A narration/dialogue line on the film; ``path`` is None when it has no (readable) audio yet."""
+
+    line_id: str
+    shot_id: str
+    text: str
+    speaker: str
+    start_seconds: float
+    path: Path | None = None
+    media: str | None = None
+    take_id: str | None = None
+    duration_seconds: float | None = None
+    timings: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlannedMusic:
+    clip_id: str
+    path: Path
+    media: str
+    start_seconds: float
+    duration_seconds: float
+    source_in_seconds: float
+    gain_db: float
+    duck: bool
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class CutPlan:
+    title: str
+    settings: OutputSettings
+    total_frames: int
+    shots: tuple[PlannedShot, ...]
+    cards: tuple[PlannedCard, ...] = ()
+    voices: tuple[PlannedVoice, ...] = ()
+    music: tuple[PlannedMusic, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def fps(self) -> int:
+        return self.settings.fps
+
+    @property
+    def duration_seconds(self) -> float:
+        return self.total_frames / self.settings.fps
+
+    def seconds(self, frames: int) -> float:
+        return frames / self.settings.fps
+
+
+def output_settings(project: Project, *, size: tuple[int, int] | None = None, fps: int | None = None,
+                    subtitles: SubtitleMode | None = None) -> OutputSettings:
+    export = project.export
+    width, height = size or (export.width or project.width, export.height or project.height)
+    if width % 2 or height % 2:
+        raise CutError(f"output size {width}x{height}: both sides must be even for H.264")
+    return OutputSettings(
+        width=width, height=height, fps=fps or export.fps or project.fps, fit=export.fit, crf=export.crf,
+        preset=export.preset, audio_bitrate=export.audio_bitrate, loudness_lufs=export.loudness_lufs,
+        true_peak_db=export.true_peak_db, duck_db=export.duck_db, subtitles=subtitles or export.subtitles,
+    )
+
+
+def build_plan(project: Project, bundle: Path, *, size: tuple[int, int] | None = None, fps: int | None = None,
+               subtitles: SubtitleMode | None = None) -> CutPlan:
+    """Describe the finished film. Raises MissingTake naming the first shot without a usable take."""
+    if not project.shots:
+        raise CutError("the project has no shots to cut")
+    settings = output_settings(project, size=size, fps=fps, subtitles=subtitles)
+    pfps, ofps = project.fps, settings.fps
+
+    def out(frame: int) -> int:  # project frame -> output frame (boundaries rescale; durations follow)
+        return (2 * frame * ofps + pfps) // (2 * pfps)  # exact integer rounding, half up
+
+    titles = [c for c in project.cards if c.position == "title"]
+    credits = [c for c in project.cards if c.position == "credits"]
+    cursor = 0
+    cards: list[PlannedCard] = []
+    for card in titles:
+        cards.append(PlannedCard(card.id, "title", card.text, out(cursor), out(cursor + card.duration_frames) - out(cursor)))
+        cursor += card.duration_frames
+    lead = cursor  # project frames of title cards before the first shot
+    starts = project.shot_starts()
+    shots = tuple(_plan_shot(project, bundle, shot, i, lead + starts[shot.id], out) for i, shot in enumerate(project.shots))
+    shots = _check_overlaps(shots)
+    cursor = lead + project.total_frames()
+    for card in credits:
+        cards.append(PlannedCard(card.id, "credits", card.text, out(cursor), out(cursor + card.duration_frames) - out(cursor)))
+        cursor += card.duration_frames
+    total = out(cursor)
+
+    warnings: list[str] = []
+    voices = tuple(_plan_voice(project, bundle, line, lead, starts, warnings) for line in project.lines)
+    music = tuple(m for clip in project.music if (m := _plan_music(project, bundle, clip, lead, total / ofps, warnings)))
+    return CutPlan(project.title, settings, total, shots, tuple(cards), voices, music, tuple(warnings))
+
+
+def _usable_source(bundle: Path, shot: Shot, index: int) -> tuple[Take, SourceClip]:
+    take = shot.active()
+    if take is None:
+        raise MissingTake(shot.id, index, "has no take" if not shot.takes else "has no active take")
+    if take.status == "failed":
+        raise MissingTake(shot.id, index, f"active take {take.id} failed ({take.error or 'no reason given'})")
+    try:
+        path = resolve_media(bundle, take.media)
+    except UnsafeMediaPath as exc:
+        raise CutError(str(exc)) from exc
+    if take.status == "offline" or not path.is_file():
+        raise MissingTake(shot.id, index, f"active take {take.id} is offline (missing file {take.media})")
+    fps, frames = take.fps, take.frame_count
+    if not fps or not frames:
+        try:
+            info = probe(path)
+        except MediaError as exc:
+            raise CutError(f"shot {index + 1} ({shot.id}): {exc}") from exc
+        fps = fps or info.fps
+        if not frames and info.duration_seconds:
+            frames = max(1, round(info.duration_seconds * fps))
+    if not fps:
+        raise CutError(f"shot {index + 1} ({shot.id}): cannot tell the frame rate of {take.media}")
+    trim_out = min(take.trim_out or frames, frames) if frames else (take.trim_out or 1)
+    if take.trim_in >= trim_out:
+        raise CutError(f"shot {index + 1} ({shot.id}): take {take.id} is trimmed to nothing "
+                       f"(in {take.trim_in}, out {trim_out} of {frames} frames)")
+    return take, SourceClip(shot.id, take.id, take.media, path, float(fps), frames, take.trim_in, trim_out)
+
+
+def _plan_shot(project: Project, bundle: Path, shot: Shot, index: int, start: int, out) -> PlannedShot:
+    take, source = _usable_source(bundle, shot, index)
+    o_start, o_end = out(start), out(start + shot.duration_frames)
+    t = shot.transition
+    if t.kind == "cut" or not t.duration_frames:
+        transition = TransitionIn("cut")
+    elif index == 0:
+        transition = TransitionIn("fade_in", max(1, out(t.duration_frames)))
+    elif t.kind == "crossfade":
+        transition = TransitionIn("crossfade", -1)  # the overlap is filled in by _check_overlaps
+    else:
+        whole = max(2, out(t.duration_frames))
+        transition = TransitionIn("dip_to_black", whole - whole // 2, whole // 2)
+    return PlannedShot(
+        shot.id, index, o_start, o_end - o_start, source, transition, prompt=shot.prompt, seed=take.seed or shot.seed,
+        backend=take.backend, model_id=take.model_id, camera=shot.camera,
+        alternates=tuple(t.id for t in shot.takes if t.id != take.id),
+    )
+
+
+def _check_overlaps(shots: tuple[PlannedShot, ...]) -> tuple[PlannedShot, ...]:
+    """Fill in crossfade overlaps from the rescaled starts and refuse transitions that do not fit their shots."""
+    fixed = list(shots)
+    for i, shot in enumerate(fixed):
+        if shot.transition.kind == "crossfade":
+            overlap = fixed[i - 1].end - shot.start
+            if overlap <= 0:
+                raise CutError(f"shot {i + 1} ({shot.shot_id}): its crossfade has no frames to overlap")
+            fixed[i] = replace(shot, transition=TransitionIn("crossfade", overlap))
+    for i, shot in enumerate(fixed):
+        head = shot.transition.frames
+        nxt = fixed[i + 1].transition if i + 1 < len(fixed) else None
+        tail = (nxt.frames if nxt.kind == "crossfade" else nxt.out_frames) if nxt else 0
+        if head + tail > shot.frames:
+            raise CutError(f"shot {i + 1} ({shot.shot_id}) lasts {shot.frames} frames but its transitions need "
+                           f"{head + tail}; shorten the transitions or lengthen the shot")
+    return tuple(fixed)
+
+
+def _plan_voice(project: Project, bundle: Path, line, lead: int, starts: dict[str, int], warnings: list[str]) -> PlannedVoice:
+    if line.shot_id not in starts:
+        raise CutError(f"line {line.id} is anchored to shot {line.shot_id}, which is not in the project")
+    start = (lead + starts[line.shot_id] + line.offset_frames) / project.fps
+    speaker = "Narrator"
+    if line.speaker:
+        speaker = next((c.name for c in project.cast if c.id == line.speaker), line.speaker)
+    audio = line.active()
+    if audio is None or audio.status != "ready":
+        return PlannedVoice(line.id, line.shot_id, line.text, speaker, start)
+    try:
+        path = resolve_media(bundle, audio.media)
+    except UnsafeMediaPath as exc:
+        raise CutError(str(exc)) from exc
+    if not path.is_file():
+        warnings.append(f"line {line.id}: audio {audio.media} is missing; the line is left silent")
+        return PlannedVoice(line.id, line.shot_id, line.text, speaker, start)
+    duration = audio.duration_seconds if audio.duration_samples else None
+    if duration is None:
+        try:
+            duration = probe(path).duration_seconds
+        except MediaError as exc:
+            raise CutError(f"line {line.id}: {exc}") from exc
+    return PlannedVoice(line.id, line.shot_id, audio.text or line.text, speaker, start, path, audio.media, audio.id,
+                        duration, tuple(audio.timings))
+
+
+def _plan_music(project: Project, bundle: Path, clip, lead: int, film_seconds: float,
+                warnings: list[str]) -> PlannedMusic | None:
+    try:
+        path = resolve_media(bundle, clip.media)
+    except UnsafeMediaPath as exc:
+        raise CutError(str(exc)) from exc
+    if not path.is_file():
+        warnings.append(f"music {clip.title or clip.id}: {clip.media} is missing; left out")
+        return None
+    start = (lead + clip.start_frame) / project.fps
+    end = film_seconds if clip.duration_frames is None else min(film_seconds, start + clip.duration_frames / project.fps)
+    if end <= start:
+        return None
+    return PlannedMusic(clip.id, path, clip.media, start, end - start, clip.source_in_seconds, clip.gain_db, clip.duck,
+                        clip.title)
