@@ -1,0 +1,176 @@
+"""Settings: ElevenLabs key (kept in the OS keyring), model folder, device, default engine, autosave interval."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.project import StoryreelError
+
+from .autosave import DEFAULT_INTERVAL_S
+
+DEVICES = (("Automatic", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda"), ("Apple GPU (MPS)", "mps"))
+BACKENDS = (("Animatic (CPU, instant)", "animatic"), ("Diffusers video model", "diffusers"))
+
+
+def default_model_folder() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("storyreel")) / "models"
+
+
+class StudioSettings:
+    """Typed access to the editor's QSettings (the key itself never goes there: it lives in the keyring)."""
+
+    def __init__(self, settings: QSettings) -> None:
+        self.qsettings = settings
+
+    def _get(self, name: str, default: object) -> object:
+        value = self.qsettings.value(name, default)
+        return default if value is None else value
+
+    @property
+    def autosave_interval_s(self) -> int:
+        try:
+            return int(self._get("autosave/interval_s", DEFAULT_INTERVAL_S))
+        except (TypeError, ValueError):
+            return DEFAULT_INTERVAL_S
+
+    @property
+    def model_folder(self) -> Path:
+        return Path(str(self._get("engine/model_folder", default_model_folder())))
+
+    @property
+    def device(self) -> str:
+        return str(self._get("engine/device", "auto"))
+
+    @property
+    def default_backend(self) -> str:
+        return str(self._get("engine/backend", "animatic"))
+
+    def recent_projects(self) -> list[str]:
+        value = self.qsettings.value("recent/projects", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def add_recent(self, path: Path) -> None:
+        items = [str(path)] + [p for p in self.recent_projects() if p != str(path)]
+        self.qsettings.setValue("recent/projects", items[:10])
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: StudioSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.settings = settings
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+
+        key_row = QHBoxLayout()
+        self.key = QLineEdit(self)
+        self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key.setPlaceholderText("Paste a key to store it in the system keyring")
+        self.clear_key = QPushButton("Forget key", self)
+        key_row.addWidget(self.key, 1)
+        key_row.addWidget(self.clear_key)
+        form.addRow("ElevenLabs key", key_row)
+        self.key_status = QLabel(self)
+        self.key_status.setProperty("role", "hint")
+        self.key_status.setWordWrap(True)
+        form.addRow("", self.key_status)
+
+        folder_row = QHBoxLayout()
+        self.model_folder = QLineEdit(str(settings.model_folder), self)
+        browse = QPushButton("Browse…", self)
+        folder_row.addWidget(self.model_folder, 1)
+        folder_row.addWidget(browse)
+        form.addRow("Model folder", folder_row)
+        self.device = QComboBox(self)
+        for label, value in DEVICES:
+            self.device.addItem(label, value)
+        self.device.setCurrentIndex(max(0, self.device.findData(settings.device)))
+        form.addRow("Device", self.device)
+        self.backend = QComboBox(self)
+        for label, value in BACKENDS:
+            self.backend.addItem(label, value)
+        self.backend.setCurrentIndex(max(0, self.backend.findData(settings.default_backend)))
+        form.addRow("Default engine", self.backend)
+        self.autosave = QSpinBox(self)
+        self.autosave.setRange(0, 3600)
+        self.autosave.setSuffix(" s")
+        self.autosave.setSpecialValueText("Off")
+        self.autosave.setValue(settings.autosave_interval_s)
+        form.addRow("Autosave every", self.autosave)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        browse.clicked.connect(self._browse)
+        self.clear_key.clicked.connect(self._forget_key)
+        self._show_key_status()
+
+    def _show_key_status(self) -> None:
+        from .cast_panel import elevenlabs_key_set
+
+        self.key_status.setText("A key is available: ElevenLabs voices are listed in the cast panel."
+                                if elevenlabs_key_set() else
+                                "No key: narration uses the offline voice. ElevenLabs is optional.")
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Model folder", self.model_folder.text())
+        if folder:
+            self.model_folder.setText(folder)
+
+    def _forget_key(self) -> None:
+        from studio.voice.elevenlabs_key import clear_api_key
+
+        try:
+            removed = clear_api_key()
+        except StoryreelError as exc:
+            self.key_status.setText(str(exc))
+            return
+        self.key_status.setText("The stored key was removed." if removed else "No key was stored.")
+
+    def store_key(self) -> bool:
+        """Store the typed key; False (with the reason shown) when the keyring refuses it."""
+        key = self.key.text().strip()
+        if not key:
+            return True
+        from studio.voice.elevenlabs_key import set_api_key
+
+        try:
+            set_api_key(key)
+        except StoryreelError as exc:
+            self.key_status.setText(str(exc))
+            return False
+        self.key.clear()
+        self._show_key_status()
+        return True
+
+    def accept(self) -> None:
+        if not self.store_key():
+            return
+        q = self.settings.qsettings
+        q.setValue("engine/model_folder", self.model_folder.text().strip())
+        q.setValue("engine/device", self.device.currentData())
+        q.setValue("engine/backend", self.backend.currentData())
+        q.setValue("autosave/interval_s", self.autosave.value())
+        super().accept()

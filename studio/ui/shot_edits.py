@@ -1,0 +1,86 @@
+"""Shot-level edits the menus offer (add, duplicate, split, delete), built as model commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from studio.project import Project, Shot, commands
+from studio.project.model import new_id
+
+DEFAULT_SHOT_SECONDS = 4
+
+
+def add_shot(project: Project, after: list[str]) -> tuple[commands.Command, str]:
+    """A new empty shot after the last selected one (or at the end); returns the command and the new id."""
+    index = max((project.shot_index(i) for i in after), default=len(project.shots) - 1) + 1
+    shot = Shot(duration_frames=DEFAULT_SHOT_SECONDS * project.fps,
+                aspect=_aspect_of(project), backend=None)
+    return commands.AddShot(shot, index=index), shot.id
+
+
+def _aspect_of(project: Project) -> str:
+    return project.shots[-1].aspect if project.shots else "16:9"
+
+
+def copy_of(shot: Shot, **changes: Any) -> Shot:
+    """The shot's settings under a new id, without takes (a take belongs to the shot that made it)."""
+    data = shot.model_dump(exclude={"id", "takes", "active_take"})
+    data.update(changes)
+    return Shot(id=new_id("shot"), **data)
+
+
+def duplicate_shots(project: Project, shot_ids: list[str]) -> tuple[commands.Command | None, list[str]]:
+    adds: list[commands.Command] = []
+    new_ids: list[str] = []
+    ordered = sorted(shot_ids, key=project.shot_index)
+    for offset, shot_id in enumerate(ordered):
+        copy = copy_of(project.shot(shot_id))
+        adds.append(commands.AddShot(copy, index=project.shot_index(shot_id) + 1 + offset))
+        new_ids.append(copy.id)
+    if not adds:
+        return None, []
+    return (adds[0] if len(adds) == 1 else commands.Batch(adds, text=f"Duplicate {len(adds)} shots")), new_ids
+
+
+def split_shot(project: Project, shot_id: str, playhead: int) -> tuple[commands.Command, str]:
+    """Two shots where there was one: the first keeps its takes; the cut is at the playhead when it falls inside
+    the shot, else in the middle."""
+    shot = project.shot(shot_id)
+    if shot.duration_frames < 2:
+        raise ValueError("a one-frame shot cannot be split")
+    start = project.shot_starts()[shot_id]
+    at = playhead - start
+    if not 0 < at < shot.duration_frames:
+        at = shot.duration_frames // 2
+    second = copy_of(shot, duration_frames=shot.duration_frames - at)
+    batch = commands.Batch([commands.edit_shot(shot_id, duration_frames=at),
+                            commands.AddShot(second, index=project.shot_index(shot_id) + 1)], text="Split shot")
+    return batch, second.id
+
+
+def delete_shots(project: Project, shot_ids: list[str]) -> commands.Command | None:
+    removals: list[commands.Command] = [commands.RemoveShot(i) for i in shot_ids]
+    if not removals:
+        return None
+    return removals[0] if len(removals) == 1 else commands.Batch(removals, text=f"Delete {len(removals)} shots")
+
+
+def trim_at_playhead(project: Project, shot_id: str, playhead: int, edge: str) -> commands.Command | None:
+    """Mark In/Out: trim the shot's active take so it starts (or ends) at the frame under the playhead."""
+    shot = project.shot(shot_id)
+    take = shot.active()
+    if take is None:
+        return None
+    offset = playhead - project.shot_starts()[shot_id]
+    if not 0 <= offset <= shot.duration_frames:
+        return None
+    rate = (take.fps or project.fps) / project.fps
+    source = take.trim_in + round(offset * rate)
+    end = take.trim_out if take.trim_out is not None else take.frame_count or None
+    if edge == "in":
+        if end is not None and source >= end:
+            return None
+        return commands.trim_take(shot_id, take.id, source, take.trim_out)
+    if source <= take.trim_in:
+        return None
+    return commands.trim_take(shot_id, take.id, take.trim_in, source)
