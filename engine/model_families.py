@@ -78,6 +78,10 @@ class ModelFamily:
     default_guidance: float = 5.0
     # Width x height the family's base checkpoints were trained at (models may override in the registry).
     native_size: tuple[int, int] = (832, 480)
+    # Keep the VAE in float32 under a half-precision transformer (Wan's VAE loses detail in bf16).
+    vae_in_float32: bool = False
+    # The pipeline's keyword for the clip's frame rate, if its positional encoding uses it (LTX).
+    fps_argument: str | None = None
 
     def pipeline_for(self, task: str) -> str | None:
         return self.pipelines.get(task)
@@ -99,6 +103,7 @@ WAN = ModelFamily(
     default_steps=30,
     default_guidance=5.0,
     native_size=(832, 480),
+    vae_in_float32=True,
 )
 
 LTX = ModelFamily(
@@ -113,6 +118,7 @@ LTX = ModelFamily(
     default_steps=40,
     default_guidance=3.0,
     native_size=(768, 512),
+    fps_argument="frame_rate",
 )
 
 FAMILIES: dict[str, ModelFamily] = {family.name: family for family in (WAN, LTX)}

@@ -1,0 +1,289 @@
+"""Video models through diffusers (Wan 2.1 / 2.2, LTX-Video): load once, generate takes, report every step.
+
+The pipeline stays loaded between takes of the same model (and placement); another model frees it first.
+Progress comes from ``callback_on_step_end``; cancel sets the pipeline's ``_interrupt`` flag and leaves at the
+end of the current step (raising from the callback, so the VAE does not decode a clip nobody wants).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from engine.backends.diffusers_memory import (
+    Placement,
+    free_memory,
+    is_out_of_memory,
+    peak_bytes,
+    place,
+    placement_for,
+    reset_peak,
+    set_vae_tiling,
+)
+from engine.backends.diffusers_plan import (
+    GenerationPlan,
+    UnsupportedRequest,
+    cover_resize,
+    plan_generation,
+    retime_indices,
+    to_uint8_frames,
+)
+from engine.model_registry import ModelNotFound, ModelSpec, download_hint, local_weights
+from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback
+from engine.request import GenerationRequest, TakeResult
+from engine.video_io import VideoWriter, load_image_rgb, write_stills
+
+__all__ = ["DiffusersBackend", "ModelUnavailable", "OutOfMemory", "StepPreview", "UnsupportedRequest"]
+
+
+class ModelUnavailable(RuntimeError):
+    """The model's weights are not on this machine (and may not be fetched)."""
+
+
+class OutOfMemory(RuntimeError):
+    """The GPU ran out of memory; the message lists the options that make the take fit."""
+
+
+@dataclass(frozen=True)
+class StepPreview(Progress):
+    """A denoising step, with a small PNG of where the take is going (None between previews)."""
+
+    preview_png: bytes | None = None
+
+
+@dataclass
+class _Loaded:
+    key: tuple[Any, ...]
+    pipe: Any
+    placement: Placement
+    spec: ModelSpec
+    revision: str | None
+
+
+def hub_offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _weights_location(spec: ModelSpec, request: GenerationRequest) -> tuple[str, str | None]:
+    """(what to pass to from_pretrained, revision) or a clear error naming the model and how to get it."""
+    found = local_weights(spec)
+    if found is not None:
+        revision = found.name if found.parent.name == "snapshots" else None
+        return str(found), revision
+    if spec.local_folder is not None:
+        raise ModelUnavailable(f"{spec.local_folder} lacks some of its component folders (see model_index.json)")
+    allow = bool(request.option("allow_download", False)) or os.environ.get("STORYREEL_ALLOW_DOWNLOAD") == "1"
+    if hub_offline():
+        raise ModelUnavailable(f"model {spec.id} is not on this machine and HF_HUB_OFFLINE is set; "
+                               f"{download_hint(spec.id)} on a connected machine, or unset HF_HUB_OFFLINE")
+    if not allow:
+        size = f" (about {spec.download_gb:g} GB)" if spec.download_gb else ""
+        raise ModelUnavailable(f"model {spec.id} is not downloaded{size}; {download_hint(spec.id)}, "
+                               f"or allow downloads with STORYREEL_ALLOW_DOWNLOAD=1")
+    return spec.id, None
+
+
+class DiffusersBackend:
+    name = "diffusers"
+
+    def __init__(self, *, device: str | None = None, dtype: str | None = None, preview_every: int | None = None):
+        self.device = device
+        self.dtype = dtype
+        self.preview_every = preview_every  # None = about six previews per take; 0 = none
+        self._loaded: _Loaded | None = None
+
+    # --- loading -------------------------------------------------------------------------------------------
+    def pipeline_for(self, plan: GenerationPlan, request: GenerationRequest) -> _Loaded:
+        """The loaded pipeline for this plan: reused if warm, else the old one is freed and this one loaded."""
+        placement = placement_for(dict(request.options), device=self.device, dtype=self.dtype)
+        location, revision = _weights_location(plan.spec, request)
+        key = (location, plan.pipeline_class, placement)
+        loaded = self._loaded
+        if loaded is not None and loaded.key == key:
+            return loaded
+        import diffusers
+
+        pipeline_cls = getattr(diffusers, plan.pipeline_class)
+        if (loaded is not None and loaded.key[0] == location and loaded.placement == placement
+                and placement.offload == "none"):
+            # Same weights, other task (text- vs image-to-video): share the loaded components.
+            pipe = pipeline_cls.from_pipe(loaded.pipe)
+        else:
+            self.release()
+            pipe = self._load(pipeline_cls, location, plan, placement)
+        pipe.set_progress_bar_config(disable=True)
+        self._loaded = _Loaded(key, pipe, placement, plan.spec, revision)
+        return self._loaded
+
+    def _load(self, pipeline_cls: Any, location: str, plan: GenerationPlan, placement: Placement) -> Any:
+        kwargs: dict[str, Any] = {"dtype": placement.dtype}
+        if plan.spec.family.vae_in_float32 and placement.dtype_name != "float32":
+            import torch
+            from diffusers import AutoModel
+
+            kwargs["vae"] = AutoModel.from_pretrained(location, subfolder="vae", dtype=torch.float32)
+        try:
+            pipe = pipeline_cls.from_pretrained(location, **kwargs)
+        except (OSError, ValueError) as exc:
+            if "offline" in str(exc).lower() or "connect" in str(exc).lower():
+                raise ModelUnavailable(f"model {plan.spec.id} could not be fetched: {download_hint(plan.spec.id)}") \
+                    from exc
+            raise ModelUnavailable(f"model {plan.spec.id} could not be loaded from {location}: {exc}") from exc
+        place(pipe, placement)
+        return pipe
+
+    def release(self) -> None:
+        if self._loaded is None:
+            return
+        pipe = self._loaded.pipe
+        self._loaded = None
+        if hasattr(pipe, "remove_all_hooks"):
+            pipe.remove_all_hooks()
+        del pipe
+        free_memory()
+
+    # --- generating ----------------------------------------------------------------------------------------
+    def generate(self, request: GenerationRequest, out_dir: Path, progress: ProgressCallback,
+                 cancel: CancelToken) -> TakeResult:
+        started = time.perf_counter()
+        try:
+            plan = plan_generation(request)
+        except ModelNotFound as exc:
+            raise ModelUnavailable(str(exc)) from exc
+        cancel.raise_if_cancelled()
+        progress(Progress("load", 0, 1, f"loading {plan.spec.title or plan.spec.id}"))
+        loaded = self.pipeline_for(plan, request)
+        progress(Progress("load", 1, 1))
+        load_s = time.perf_counter() - started
+        cancel.raise_if_cancelled()
+
+        reset_peak(loaded.placement.device)
+        denoise_started = time.perf_counter()
+        try:
+            frames = self._run(loaded, plan, request, progress, cancel)
+        except Cancelled:
+            free_memory()
+            raise
+        except Exception as exc:
+            if is_out_of_memory(exc):
+                del exc
+                free_memory()
+                raise OutOfMemory(
+                    f"the GPU ran out of memory generating {plan.width}x{plan.height}, {plan.num_frames} frames with "
+                    f"{plan.spec.id}; try the options offload=model (or group/sequential), vae_tiling=true, a "
+                    f"smaller size or a shorter shot"
+                ) from None
+            raise
+        generate_s = time.perf_counter() - denoise_started
+        peak = peak_bytes(loaded.placement.device)
+
+        encode_started = time.perf_counter()
+        result = self._write_take(frames, plan, request, Path(out_dir), progress, cancel)
+        del frames
+        free_memory()
+        result.model_id = plan.spec.id
+        result.model_revision = loaded.revision
+        result.peak_memory_bytes = peak
+        result.timings = {"load": round(load_s, 4), "generate": round(generate_s, 4),
+                          "encode": round(time.perf_counter() - encode_started, 4),
+                          "total": round(time.perf_counter() - started, 4)}
+        return result
+
+    def _run(self, loaded: _Loaded, plan: GenerationPlan, request: GenerationRequest, progress: ProgressCallback,
+             cancel: CancelToken) -> np.ndarray:
+        import torch
+        from PIL import Image
+
+        pipe, family = loaded.pipe, plan.spec.family
+        total = request.steps
+        every = self.preview_every
+        if every is None:
+            every = max(1, total // 6)
+        every = int(request.option("preview_every", every))
+        if loaded.placement.offload != "none":
+            every = 0  # decoding a preview would shuttle the VAE on and off the GPU every step
+
+        def on_step_end(pipeline: Any, step: int, _timestep: Any, callback_kwargs: dict[str, Any]) -> dict[str, Any]:
+            done = step + 1
+            png = None
+            if every and (done % every == 0 or done == total) and not cancel.cancelled:
+                png = self._preview(pipeline, callback_kwargs.get("latents"), plan)
+            progress(StepPreview("denoise", done, total, "", png))
+            if cancel.cancelled:
+                pipeline._interrupt = True
+                raise Cancelled("cancelled during denoising")
+            return callback_kwargs
+
+        kwargs: dict[str, Any] = {
+            "prompt": request.prompt,
+            "negative_prompt": request.negative_prompt or None,
+            "height": plan.height,
+            "width": plan.width,
+            "num_frames": plan.num_frames,
+            "num_inference_steps": total,
+            "guidance_scale": request.guidance,
+            # A CPU generator gives the same noise for a seed on every device.
+            "generator": torch.Generator(device="cpu").manual_seed(request.seed),
+            "output_type": "np",
+            "callback_on_step_end": on_step_end,
+            "callback_on_step_end_tensor_inputs": ["latents"],
+        }
+        if family.fps_argument:
+            kwargs[family.fps_argument] = round(plan.fps)
+        if request.task in ("image_to_video", "first_last_frame"):
+            assert request.reference_image is not None
+            kwargs["image"] = Image.fromarray(cover_resize(load_image_rgb(Path(request.reference_image)),
+                                                           plan.width, plan.height))
+        if request.task == "first_last_frame":
+            if not request.last_image:
+                raise UnsupportedRequest("first-last-frame needs a last image")
+            kwargs["last_image"] = Image.fromarray(cover_resize(load_image_rgb(Path(request.last_image)),
+                                                                plan.width, plan.height))
+        set_vae_tiling(pipe, bool(request.option("vae_tiling", False)))
+        with torch.inference_mode():
+            output = pipe(**kwargs)
+        frames = to_uint8_frames(output.frames[0])
+        del output
+        return frames
+
+    def _preview(self, pipe: Any, latents: Any, plan: GenerationPlan) -> bytes | None:
+        if latents is None:
+            return None
+        from engine.backends.diffusers_preview import first_frame_preview
+
+        try:
+            return first_frame_preview(pipe, latents, plan.spec.family.name, num_frames=plan.num_frames,
+                                       height=plan.height, width=plan.width)
+        except Exception:  # a preview is a nicety: a failure here must never fail the take
+            return None
+
+    def _write_take(self, frames: np.ndarray, plan: GenerationPlan, request: GenerationRequest, out_dir: Path,
+                    progress: ProgressCallback, cancel: CancelToken) -> TakeResult:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        indices = retime_indices(len(frames), request.num_frames)
+        if len(frames) != plan.num_frames:
+            plan.notes.append(f"the pipeline returned {len(frames)} frames for the {plan.num_frames} asked")
+        video = out_dir / "video.mp4"
+        first = last = None
+        with VideoWriter(video, request.width, request.height, request.fps) as writer:
+            for n, index in enumerate(indices):
+                cancel.raise_if_cancelled()
+                frame = cover_resize(frames[index], request.width, request.height)
+                writer.write(frame)
+                if n == 0:
+                    first = frame
+                last = frame
+                if n % 24 == 0 or n == len(indices) - 1:
+                    progress(Progress("encode", n + 1, len(indices)))
+        assert first is not None and last is not None
+        first_png, last_png, thumb = write_stills(first, last, out_dir)
+        return TakeResult(
+            video=video, first_frame=first_png, last_frame=last_png, thumbnail=thumb, request=request,
+            width=request.width, height=request.height, fps=request.fps, num_frames=request.num_frames,
+            backend=self.name, notes=list(plan.notes),
+        )

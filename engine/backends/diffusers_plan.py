@@ -1,0 +1,100 @@
+"""How a request maps onto a video model: working size, frame count and rate, and the notes that say so.
+
+Models generate at their own rate, in their own frame counts and sizes. The plan asks the model for the
+request's duration at the model's native rate (snapped to its frame rule), at the model's working area with the
+request's aspect (snapped to its size rule); the clip is then conformed at the edge — retimed to exactly the
+requested frame count at the requested rate, and scaled to the requested size. Every snap is written in ``notes``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from engine.model_registry import ModelSpec, resolve_model
+from engine.request import GenerationRequest
+
+
+class UnsupportedRequest(ValueError):
+    """The chosen model cannot do what the request asks (task, frame count...)."""
+
+
+@dataclass(frozen=True)
+class GenerationPlan:
+    spec: ModelSpec
+    pipeline_class: str
+    width: int
+    height: int
+    num_frames: int
+    fps: float
+    notes: list[str] = field(default_factory=list)
+
+
+def plan_generation(request: GenerationRequest) -> GenerationPlan:
+    spec = resolve_model(request.model_id)
+    pipeline_class = spec.pipeline_class_name(request.task)
+    if pipeline_class is None:
+        can = ", ".join(t.replace("_", "-") for t in spec.tasks)
+        raise UnsupportedRequest(
+            f"{spec.title or spec.id} cannot do {request.task.replace('_', '-')} (it does {can}); "
+            f"choose another model or change the shot (a reference still asks for image-to-video)"
+        )
+    c = spec.constraints
+    notes: list[str] = []
+
+    width, height = request.width, request.height
+    if str(request.option("resolution", "model")) != "request":
+        native_area = spec.native_size[0] * spec.native_size[1]
+        if width * height > native_area:
+            scale = math.sqrt(native_area / (width * height))
+            width, height = width * scale, height * scale  # type: ignore[assignment]
+    gen_w, gen_h = c.snap_size(round(width), round(height))
+    if (gen_w, gen_h) != (request.width, request.height):
+        notes.append(f"{spec.family.title} generates at {gen_w}x{gen_h} (sides divisible by {c.size_multiple}, "
+                     f"working size {spec.native_size[0]}x{spec.native_size[1]}); scaled to {request.width}x"
+                     f"{request.height}")
+
+    gen_fps = c.fps_for(request.fps)
+    wanted = c.native_frames_for(request.num_frames, request.fps)
+    gen_frames = c.snap_frames(wanted)
+    if gen_frames != request.num_frames or not math.isclose(gen_fps, request.fps):
+        rule = f"{c.frame_multiple}k+1 frames" if c.frame_multiple > 1 else "any frame count"
+        notes.append(f"{spec.family.title} makes {gen_frames} frames at {gen_fps:g} fps ({rule}); retimed to "
+                     f"{request.num_frames} frames at {request.fps:g} fps")
+    if c.max_frames is not None and wanted > c.max_frames:
+        notes.append(f"the shot is longer than the {c.max_frames / gen_fps:.2f} s this model makes: the clip is "
+                     f"slowed to {request.duration_seconds:.2f} s (split the shot for natural motion)")
+    return GenerationPlan(spec, pipeline_class, gen_w, gen_h, gen_frames, gen_fps, notes)
+
+
+def retime_indices(source_frames: int, target_frames: int) -> list[int]:
+    """Which source frame shows at each target frame, spreading the clip over the target's duration."""
+    if source_frames < 1 or target_frames < 1:
+        raise ValueError("frame counts must be positive")
+    return [min(source_frames - 1, (i * source_frames) // target_frames) for i in range(target_frames)]
+
+
+def to_uint8_frames(frames: object) -> np.ndarray:
+    """A pipeline's frames (ndarray (F,H,W,3) floats in [0,1], or a list of PIL images) as uint8 RGB."""
+    if isinstance(frames, list):
+        return np.stack([np.asarray(image.convert("RGB"), dtype=np.uint8) for image in frames])
+    array = np.asarray(frames)
+    if array.dtype == np.uint8:
+        return array
+    return (np.clip(array, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def cover_resize(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Scale to cover ``width`` x ``height`` keeping the aspect, then crop the centre."""
+    src_h, src_w = frame.shape[:2]
+    if (src_w, src_h) == (width, height):
+        return frame
+    scale = max(width / src_w, height / src_h)
+    new_w, new_h = max(width, round(src_w * scale)), max(height, round(src_h * scale))
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LANCZOS4
+    resized = cv2.resize(frame, (new_w, new_h), interpolation=interpolation)
+    x, y = (new_w - width) // 2, (new_h - height) // 2
+    return np.ascontiguousarray(resized[y:y + height, x:x + width])

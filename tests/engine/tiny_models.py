@@ -1,0 +1,86 @@
+"""Tiny random Wan and LTX checkpoints built in code (no downloads), saved in diffusers layout.
+
+The component sizes follow diffusers' own fast tests; the tokenizer is a WordLevel model over a small vocabulary
+so nothing is fetched from the Hub. Loading them goes through ``from_pretrained`` — the real loading path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+WORDS = (
+    "a the of and in on at with to from over under lighthouse keeper storm sea wave night light lamp man woman "
+    "girl boy dog cat walks runs looks stands sits rain wind cliff rock boat ship sky cloud sun moon star door "
+    "window room stairs old young red blue dark bright slow fast close wide shot camera pushes in out morning"
+).split()
+
+
+def build_tokenizer():
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {"<pad>": 0, "</s>": 1, "<unk>": 2}
+    for word in WORDS:
+        vocab.setdefault(word, len(vocab))
+    core = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
+    core.pre_tokenizer = pre_tokenizers.Whitespace()
+    core.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", 1)])
+    return PreTrainedTokenizerFast(tokenizer_object=core, pad_token="<pad>", eos_token="</s>", unk_token="<unk>")
+
+
+def _t5_config(vocab_size: int, config_cls):
+    return config_cls(vocab_size=vocab_size, d_model=32, d_ff=37, d_kv=8, num_heads=4, num_layers=2,
+                      relative_attention_num_buckets=8, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
+
+
+def build_tiny_wan(folder: Path, *, image_to_video: bool = False) -> Path:
+    """A tiny Wan checkpoint. ``image_to_video`` builds a Wan 2.2 TI2V-style one (``expand_timesteps``: the
+    reference is encoded by the VAE, no CLIP encoder), which serves both text- and image-to-video."""
+    import torch
+    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
+    from transformers import UMT5Config, UMT5EncoderModel
+
+    tokenizer = build_tokenizer()
+    torch.manual_seed(0)
+    text_encoder = UMT5EncoderModel(_t5_config(len(tokenizer), UMT5Config))
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    torch.manual_seed(0)
+    transformer = WanTransformer3DModel(
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
+        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads", rope_max_seq_len=32,
+    )
+    scheduler = FlowMatchEulerDiscreteScheduler(shift=7.0)
+    pipe = WanPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, scheduler=scheduler,
+                       transformer=transformer, expand_timesteps=image_to_video)
+    pipe.save_pretrained(folder)
+    return Path(folder)
+
+
+def build_tiny_ltx(folder: Path) -> Path:
+    """A tiny LTX-Video checkpoint (serves text- and image-to-video)."""
+    import torch
+    from diffusers import AutoencoderKLLTXVideo, FlowMatchEulerDiscreteScheduler, LTXPipeline, LTXVideoTransformer3DModel
+    from transformers import T5Config, T5EncoderModel
+
+    tokenizer = build_tokenizer()
+    torch.manual_seed(0)
+    text_encoder = T5EncoderModel(_t5_config(len(tokenizer), T5Config))
+    torch.manual_seed(0)
+    transformer = LTXVideoTransformer3DModel(
+        in_channels=8, out_channels=8, patch_size=1, patch_size_t=1, num_attention_heads=4, attention_head_dim=8,
+        cross_attention_dim=32, num_layers=1, caption_channels=32,
+    )
+    torch.manual_seed(0)
+    vae = AutoencoderKLLTXVideo(
+        latent_channels=8, block_out_channels=(8, 8, 8, 8), decoder_block_out_channels=(8, 8, 8, 8),
+        spatio_temporal_scaling=(True, True, False, False), decoder_spatio_temporal_scaling=(True, True, False, False),
+        layers_per_block=(1, 1, 1, 1, 1), decoder_layers_per_block=(1, 1, 1, 1, 1), patch_size=1, patch_size_t=1,
+        encoder_causal=True, decoder_causal=False,
+    )
+    pipe = LTXPipeline(transformer=transformer, vae=vae, scheduler=FlowMatchEulerDiscreteScheduler(),
+                       text_encoder=text_encoder, tokenizer=tokenizer)
+    pipe.save_pretrained(folder)
+    return Path(folder)
