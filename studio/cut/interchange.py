@@ -136,6 +136,7 @@ def _shot_clip(shot: PlannedShot, project: Project | None, rate: float, head: in
         "alternate_takes": _alternates(shot, project),
     }
     clip.metadata["storyreel"] = meta
+    clip.metadata["cmx_3600"] = {"reel": f"SHOT{shot.index + 1:03d}"}  # takes all share the basename clip.mp4
     return clip
 
 

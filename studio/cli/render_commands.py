@@ -1,0 +1,157 @@
+"""``storyreel render`` (everything a finished short needs, then the MP4) and ``storyreel export`` (interchange)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback
+from studio.cut import INTERCHANGE_FORMATS, CutError, export_film, export_interchange
+from studio.cut.plan import lines_missing_audio, shots_missing_takes
+from studio.project import ProjectDocument
+
+from .common import open_document, parse_size, print_json
+
+SUBTITLE_MODES = ("none", "srt", "vtt", "burn")
+_SUFFIX_FORMATS = {".otio": "otio", ".otioz": "otioz", ".fcpxml": "fcpxml", ".xml": "fcpxml", ".edl": "edl"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    render = sub.add_parser("render", help="generate what is missing, narrate, and export the finished MP4")
+    render.add_argument("path", help="the project bundle")
+    render.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.mp4")
+    render.add_argument("--size", type=parse_size, default=None, metavar="WxH", help="default: the project's")
+    render.add_argument("--fps", type=int, choices=range(1, 241), default=None, metavar="N")
+    render.add_argument("--subtitles", choices=SUBTITLE_MODES, default=None,
+                        help="sidecar .srt/.vtt beside the video, or burned into the picture")
+    render.add_argument("--otio", type=Path, default=None, metavar="OUT.otio",
+                        help="also write the cut as OTIO (.otio/.otioz/.fcpxml/.edl by suffix)")
+    render.add_argument("--no-generate", action="store_true", help="fail instead of generating missing takes")
+    render.add_argument("--json", action="store_true", help="print the export report as JSON")
+    render.set_defaults(func=render_command)
+
+    export = sub.add_parser("export", help="write the cut as OTIO, FCPXML, EDL or subtitles (no video rendering)")
+    export.add_argument("path", help="the project bundle")
+    export.add_argument("--format", "-f", dest="fmt", choices=INTERCHANGE_FORMATS, required=True)
+    export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    export.set_defaults(func=export_command)
+
+
+class _OneBar:
+    """One tqdm bar on stderr across the phases of a render, each phase weighted by its expected cost."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        from tqdm import tqdm
+
+        self._weights = weights
+        self._total = sum(weights.values()) or 1.0
+        self._base = 0.0
+        self._bar = tqdm(total=1000, file=sys.stderr, unit="‰", bar_format="{desc:<28}{percentage:3.0f}%|{bar}| {elapsed}",
+                         disable=None)
+
+    def phase(self, name: str) -> ProgressCallback:
+        weight = self._weights.get(name, 0.0)
+        base = self._base
+        self._base += weight
+
+        def report(progress: Progress) -> None:
+            position = (base + weight * min(1.0, progress.fraction)) / self._total
+            self._bar.n = int(position * 1000)
+            self._bar.set_description_str(f"{name}: {progress.stage}", refresh=False)
+            self._bar.refresh()
+
+        return report
+
+    def close(self) -> None:
+        self._bar.n = 1000
+        self._bar.refresh()
+        self._bar.close()
+
+
+@contextmanager
+def _ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
+    """The first Ctrl-C asks the work to stop cleanly (no half-written files); a second one kills."""
+    def on_interrupt(signum, frame) -> None:
+        token.cancel()
+        signal.signal(signal.SIGINT, previous)
+
+    try:
+        previous = signal.signal(signal.SIGINT, on_interrupt)
+    except ValueError:  # not the main thread (tests calling main() from a worker)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def render_command(args: argparse.Namespace) -> int:
+    document = open_document(args.path)
+    bundle = document.bundle
+    assert bundle is not None
+    missing_shots = shots_missing_takes(document.project, bundle)
+    missing_lines = lines_missing_audio(document.project, bundle)
+    if missing_shots and args.no_generate:
+        raise CutError(f"{len(missing_shots)} shot(s) have no usable take (first: {missing_shots[0]}); "
+                       "run without --no-generate or `storyreel generate`")
+    token = CancelToken()
+    bar = _OneBar({"generate": 6.0 * bool(missing_shots), "narrate": 1.0 * bool(missing_lines), "export": 2.0})
+    try:
+        with _ctrl_c_cancels(token):
+            if missing_shots:
+                _generate(document, bar.phase("generate"), token)
+            if missing_lines:
+                _narrate(document, bar.phase("narrate"), token)
+            report = export_film(document, args.output, size=args.size, fps=args.fps, subtitles=args.subtitles,
+                                 progress=bar.phase("export"), cancel=token)
+            if args.otio is not None:
+                fmt = _SUFFIX_FORMATS.get(args.otio.suffix.lower(), "otio")
+                export_interchange(document, args.otio, fmt)
+    except Cancelled:
+        bar.close()
+        print("storyreel: render cancelled; nothing was written", file=sys.stderr)
+        return 130
+    bar.close()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        loud = f", {report.loudness_lufs:.1f} LUFS" if report.loudness_lufs is not None else ""
+        print(f"wrote {report.output} ({report.width}x{report.height}, {report.fps} fps, "
+              f"{report.duration_seconds:.2f}s{loud}; {report.encodes} of {report.segments} segments encoded)")
+        if report.subtitles:
+            print(f"wrote {report.subtitles}")
+        if args.otio is not None:
+            print(f"wrote {args.otio}")
+    return 0
+
+
+def _generate(document: ProjectDocument, progress: ProgressCallback, cancel: CancelToken) -> None:
+    try:
+        from studio.generation import generate_missing
+    except ImportError as exc:
+        raise CutError(f"some shots have no take and take generation is not available here ({exc})") from exc
+    generate_missing(document, progress=progress, cancel=cancel)
+
+
+def _narrate(document: ProjectDocument, progress: ProgressCallback, cancel: CancelToken) -> None:
+    try:
+        from studio.voice import narrate_missing
+    except ImportError:
+        print("warning: narration is not available here; unvoiced lines stay silent (subtitles still show them)",
+              file=sys.stderr)
+        return
+    narrate_missing(document, progress=progress, cancel=cancel)
+
+
+def export_command(args: argparse.Namespace) -> int:
+    document = open_document(args.path)
+    written = export_interchange(document, args.output, args.fmt)
+    print(f"wrote {written}")
+    return 0
