@@ -62,6 +62,7 @@ class PlannedShot:
     transition: Transition = field(default_factory=Transition)
     lines: list[PlannedLine] = field(default_factory=list)
     focus: str | None = None  # coverage: who the camera is on (a name key, None = narrator)
+    marks: list[str] = field(default_factory=list)  # the transition marks written before it
     prompt: str = ""
     duration_frames: int = 0
 
@@ -215,7 +216,7 @@ class _Builder:
         if self.scene_index < 0:  # content before any heading forms an opening scene without one
             self.scene_index = 0
         shot = PlannedShot(self.scene_index, self.heading, self.ordinal, kind, list(texts), focus=focus,
-                           transition=combine_marks(self.pending_marks, self.fps))
+                           transition=combine_marks(self.pending_marks, self.fps), marks=self.pending_marks)
         self.pending_marks = []
         self.ordinal += 1
         shot_context = self.last_action
@@ -234,14 +235,14 @@ class _Builder:
         names = {c.key: c.name for c in self.cast.values() if not c.is_narrator}
         for shot in self.shots:
             shot.prompt = _prompt(shot, names)
-        shots, cards = _cards_at_the_ends(self.shots, self.fps)
+        shots, cards, closing_marks = _cards_at_the_ends(self.shots, self.fps)
         page = screenplay.title_page
         title = " ".join(page["Title"].split("\n")).strip() if page.get("Title") else None
         authors = page.get("Author") or page.get("Authors") or page.get("Writer") or page.get("Written by")
         author = ", ".join(a.strip() for a in authors.split("\n") if a.strip()) if authors else None
         scenes = len({shot.scene_index for shot in shots})
         plan = ScriptPlan(title, author, dict(page), shots, cards, list(self.cast.values()), scenes,
-                          ending=" / ".join(self.pending_marks) or None)
+                          ending=" / ".join(closing_marks + self.pending_marks) or None)
         return plan
 
 
@@ -267,12 +268,13 @@ def _prompt(shot: PlannedShot, names: dict[str, str]) -> str:
     return prompt
 
 
-def _cards_at_the_ends(shots: list[PlannedShot], fps: int) -> tuple[list[PlannedShot], list[PlannedCard]]:
+def _cards_at_the_ends(shots: list[PlannedShot], fps: int) -> tuple[list[PlannedShot], list[PlannedCard], list[str]]:
+    """Centred text before the first / after the last real shot -> cards; also the marks that close the film."""
     def is_card(shot: PlannedShot) -> bool:
         return shot.kind == "card" and not shot.lines
 
     if all(is_card(shot) for shot in shots):
-        return shots, []  # nothing but centred text: keep it as shots rather than lose it all
+        return shots, [], []  # nothing but centred text: keep it as shots rather than lose it all
     first = next(i for i, shot in enumerate(shots) if not is_card(shot))
     last = max(i for i, shot in enumerate(shots) if not is_card(shot))
     frames = round(CARD_SECONDS * fps)
@@ -282,7 +284,8 @@ def _cards_at_the_ends(shots: list[PlannedShot], fps: int) -> tuple[list[Planned
     opening = shots[first - 1].transition if first else None
     if opening is not None and opening.kind != "cut" and kept[0].transition.kind == "cut":
         kept[0].transition = opening  # 'FADE IN:' written above a title card still opens the film
-    return kept, cards
+    closing = [mark for shot in shots[last + 1:] for mark in shot.marks]  # 'FADE OUT.' above '>THE END<'
+    return kept, cards, closing
 
 
 def _fit_line_length(text: str) -> list[str]:

@@ -95,8 +95,9 @@ def reconcile(project: Project, plan: ScriptPlan, *, source: str, shots_per: str
     new_records: dict[str, dict] = {}
     new_line_records: dict[str, dict] = {}
     plan_ids: list[str] = []
-    for index, planned in enumerate(plan.shots):
-        old_id = matches.get(index)
+    shot_changed: dict[str, bool] = {}
+    for planned in plan.shots:
+        old_id = matches.get(len(plan_ids))
         if old_id is None:
             shot = Shot(prompt=planned.prompt, duration_frames=planned.duration_frames, aspect=aspect,
                         seed=random.SystemRandom().randrange(2**31), scene=planned.heading,
@@ -105,23 +106,19 @@ def reconcile(project: Project, plan: ScriptPlan, *, source: str, shots_per: str
             commands.append(cmd.AddShot(shot, text="Add shot from script"))
             summary.new_shots += 1
             shot_id = shot.id
-            for line in planned.lines:
-                new = _new_line(line, shot_id, speakers)
-                commands.append(cmd.AddLine(new, text="Add line from script"))
-                new_line_records[new.id] = _line_record(shot_id, line)
-                summary.new_lines += 1
         else:
             shot_id = old_id
-            old = project.shot(old_id)
-            shot_changed = _update_shot(old, planned, shot_records.get(old_id), commands)
-            lines_changed = _update_lines(project, old, planned, speakers, line_records, new_line_records,
-                                          commands, summary)
-            if shot_changed or lines_changed:
-                summary.updated_shots += 1
-            else:
-                summary.unchanged_shots += 1
+            shot_changed[shot_id] = _update_shot(project.shot(old_id), planned, shot_records.get(old_id), commands)
         plan_ids.append(shot_id)
         new_records[shot_id] = _shot_record(planned)
+    line_commands, lines_changed = _reconcile_lines(project, list(zip(plan_ids, plan.shots, strict=True)),
+                                                    speakers, line_records, new_line_records, summary)
+    commands.extend(line_commands)
+    for shot_id, changed in shot_changed.items():
+        if changed or shot_id in lines_changed:
+            summary.updated_shots += 1
+        else:
+            summary.unchanged_shots += 1
 
     for old in project.shots:
         if old.id not in matched_old:
@@ -249,49 +246,80 @@ def _update_shot(old: Shot, planned: PlannedShot, rec: dict | None, commands: li
     return bool(set(values) - {"flags", "scene"}) or prompt_changed
 
 
-def _update_lines(project: Project, shot: Shot, planned: PlannedShot, speakers: dict[str, str | None],
-                  line_records: dict, new_line_records: dict, commands: list[cmd.Command],
-                  summary: ImportSummary) -> bool:
-    old_lines = project.lines_for_shot(shot.id)
+def _reconcile_lines(project: Project, targets: list[tuple[str, PlannedShot]], speakers: dict[str, str | None],
+                     line_records: dict, new_line_records: dict, summary: ImportSummary) -> tuple[list[cmd.Command], set[str]]:
+    """Planned lines onto old lines: the same words by the same speaker first (in the same shot, then anywhere,
+    so a line that moved to another shot keeps its audio), then similar words in the same shot."""
+    commands: list[cmd.Command] = []
+    changed: set[str] = set()
     used: set[str] = set()
-    changed = False
-    for line in planned.lines:
-        speaker = speakers[line.speaker] if line.speaker is not None else None
-        best, best_ratio = None, 0.0
-        for old in old_lines:
+    exact: dict[tuple[str | None, str], list[Line]] = {}
+    for old in project.lines:
+        exact.setdefault((old.speaker, old.text), []).append(old)
+    planned = [(shot_id, line, speakers[line.speaker] if line.speaker is not None else None)
+               for shot_id, shot in targets for line in shot.lines]
+    found: dict[int, Line] = {}
+
+    def claim(index: int, old: Line) -> None:
+        found[index] = old
+        used.add(old.id)
+
+    for same_shot in (True, False):
+        for index, (shot_id, line, speaker) in enumerate(planned):
+            if index in found:
+                continue
+            candidates = [o for o in exact.get((speaker, line.text), []) if o.id not in used]
+            pick = next((o for o in candidates if (o.shot_id == shot_id) == same_shot), None)
+            if pick is not None:
+                claim(index, pick)
+    for index, (shot_id, line, speaker) in enumerate(planned):
+        if index in found:
+            continue
+        best, best_ratio = None, LINE_MIN_RATIO
+        for old in project.lines_for_shot(shot_id):
             if old.id in used or old.speaker != speaker:
                 continue
-            ratio = 1.0 if old.text == line.text else SequenceMatcher(None, old.text, line.text, autojunk=False).ratio()
-            if ratio >= LINE_MIN_RATIO and ratio > best_ratio:
+            ratio = SequenceMatcher(None, old.text, line.text, autojunk=False).ratio()
+            if ratio >= best_ratio:
                 best, best_ratio = old, ratio
-        if best is None:
-            new = _new_line(line, shot.id, speakers)
+        if best is not None:
+            claim(index, best)
+
+    for index, (shot_id, line, speaker) in enumerate(planned):
+        old = found.get(index)
+        if old is None:
+            new = Line(text=line.text, speaker=speaker, shot_id=shot_id, offset_frames=line.offset_frames,
+                       delivery=line.delivery)
             commands.append(cmd.AddLine(new, text="Add line from script"))
-            new_line_records[new.id] = _line_record(shot.id, line)
+            new_line_records[new.id] = _line_record(shot_id, line)
             summary.new_lines += 1
-            changed = True
+            changed.add(shot_id)
             continue
-        used.add(best.id)
-        new_line_records[best.id] = _line_record(shot.id, line)
+        new_line_records[old.id] = _line_record(shot_id, line)
         values: dict = {}
-        if best.text != line.text:
+        if old.text != line.text:
             values["text"] = line.text
-            if best.takes and best.status == "ready":
+            if old.takes and old.status == "ready":
                 values["status"] = "stale"  # the audio says the old words
-        if best.delivery != line.delivery:
+        if old.delivery != line.delivery:
             values["delivery"] = line.delivery
-        if best.offset_frames != line.offset_frames:
+        if old.shot_id != shot_id:
+            values["shot_id"] = shot_id
+        if old.offset_frames != line.offset_frames:
             values["offset_frames"] = line.offset_frames
-        if UNMATCHED in best.flags:
-            values["flags"] = [f for f in best.flags if f != UNMATCHED]
+        if UNMATCHED in old.flags:
+            values["flags"] = [f for f in old.flags if f != UNMATCHED]
         if values:
-            commands.append(cmd.SetFields("line", (best.id,), values, text="Update line from script"))
-            if set(values) & {"text", "delivery"}:
-                summary.updated_lines += 1
-                changed = True
-    for old in old_lines:
-        if old.id in used or old.id not in line_records:
-            continue  # a line the user wrote by hand is theirs
+            commands.append(cmd.SetFields("line", (old.id,), values, text="Update line from script"))
+        if set(values) & {"text", "delivery", "shot_id"}:
+            summary.updated_lines += 1
+            changed.update({shot_id, old.shot_id})
+
+    in_script = {shot_id for shot_id, _ in targets}
+    for old in project.lines:
+        if old.id in used or old.id not in line_records or old.shot_id not in in_script:
+            continue  # a line the user wrote by hand, or one on a shot the script no longer has, stays as it is
+        changed.add(old.shot_id)
         if old.takes:
             summary.kept_lines += 1
             new_line_records[old.id] = line_records[old.id]
@@ -301,14 +329,7 @@ def _update_lines(project: Project, shot: Shot, planned: PlannedShot, speakers: 
         else:
             commands.append(cmd.RemoveLine(old.id, text="Remove line cut from script"))
             summary.removed_lines += 1
-        changed = True
-    return changed
-
-
-def _new_line(line, shot_id: str, speakers: dict[str, str | None]) -> Line:
-    speaker = speakers[line.speaker] if line.speaker is not None else None
-    return Line(text=line.text, speaker=speaker, shot_id=shot_id, offset_frames=line.offset_frames,
-                delivery=line.delivery)
+    return commands, changed
 
 
 def _line_record(shot_id: str, line) -> dict:

@@ -20,6 +20,7 @@ MAX_SHOT_SECONDS = 12.0
 
 SENTENCES_PER_GROUP = 2
 WORDS_PER_GROUP = 25
+MIN_GROUP_WORDS = 5  # a shorter last group joins the one before
 LONG_PARAGRAPH_WORDS = 60  # in "paragraph" mode a longer action paragraph is split into sentence groups
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -70,7 +71,10 @@ def sentence_groups(text: str, *, sentences: int = SENTENCES_PER_GROUP, words: i
         current.append(sentence)
         current_words += count
     if current:
-        groups.append(_join(current))
+        if groups and current_words < MIN_GROUP_WORDS:
+            groups[-1] = _join([groups[-1], *current])  # "His daughter." alone is no shot
+        else:
+            groups.append(_join(current))
     return groups
 
 
