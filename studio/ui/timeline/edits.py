@@ -132,3 +132,22 @@ def set_transition_command(shot_id: str, kind: str, duration_frames: int) -> Set
     command = edit_shot(shot_id, transition=transition)
     command.text = "Change transition" if kind != "cut" else "Remove transition"
     return command
+
+
+def take_range_command(project: Project, shot_id: str, take_id: str, trim_in: int, trim_out: int | None) -> Command:
+    """Set a take's in/out marks; when it is the shot's active take the shot's length follows (as a trim does)."""
+    shot = project.shot(shot_id)
+    take = shot.take(take_id)
+    end = take.frame_count if trim_out is None else trim_out
+    if trim_in >= end:
+        raise ValueError("the in mark must come before the out mark")
+    mark = trim_take(shot_id, take_id, trim_in, None if trim_out is not None and trim_out >= take.frame_count
+                     else trim_out)
+    mark.merge_key = None  # each mark is its own undo step
+    mark.text = "Set in/out marks"
+    if shot.active_take != take_id:
+        return mark
+    ratio = (take.fps or project.fps) / project.fps
+    duration = max(1, min(MAX_SHOT_FRAMES, round((end - trim_in) / ratio)))
+    return DragEdit([mark, edit_shot(shot_id, duration_frames=duration)], text="Set in/out marks",
+                    change=Change("shots", (shot_id,)))

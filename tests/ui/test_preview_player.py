@@ -1,0 +1,130 @@
+"""The preview monitor: frames of the right take on screen, transport keys, in/out marks as commands."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from studio.ui.preview_player import PreviewPlayer, multimedia_available
+from studio.ui.session import ProjectSession
+
+_spec = importlib.util.spec_from_file_location("timeline_fixtures", Path(__file__).with_name("timeline_fixtures.py"))
+fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixtures)
+
+
+@pytest.fixture
+def session(tmp_path):
+    return ProjectSession(fixtures.make_document(tmp_path, shots=3, take_frames=48))
+
+
+def make_player(qtbot, session, **options) -> PreviewPlayer:
+    player = PreviewPlayer(session, **options)
+    qtbot.addWidget(player)
+    player.resize(480, 360)
+    player.show()
+    qtbot.waitExposed(player)
+    return player
+
+
+def centre_colour(player: PreviewPlayer):
+    image = player.screen_view.grab().toImage()
+    return image.pixelColor(image.width() // 2, image.height() * 2 // 3)
+
+
+def close_to(colour, rgb, tolerance=40) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip((colour.red(), colour.green(), colour.blue()), rgb,
+                                                        strict=True))
+
+
+def test_fallback_shows_frames_of_the_take(qtbot, session):
+    player = make_player(qtbot, session, use_multimedia=False)
+    assert player.is_fallback and player.notice.isVisible()
+    shot = session.project.shots[2]
+    player.play_take(shot.id, shot.active_take)
+    player.pause()
+    assert player.mode == "take" and player.position == 0
+    assert close_to(centre_colour(player), fixtures.COLOURS[2])
+    assert "00:00:00:00" in player.timecode.text()
+
+
+def test_cut_preview_follows_the_playhead_and_switches_shots(qtbot, session):
+    player = make_player(qtbot, session, use_multimedia=False)
+    session.set_playhead(60)  # inside shot 2 (48..96)
+    assert player.mode == "cut" and player.position == 60
+    assert close_to(centre_colour(player), fixtures.COLOURS[1])
+    player.step(40)
+    assert player.position == 100 and session.playhead() == 100
+    assert close_to(centre_colour(player), fixtures.COLOURS[2])
+
+
+def test_transport_keys(qtbot, session):
+    player = make_player(qtbot, session, use_multimedia=False)
+    player.setFocus()
+    QTest.keyClick(player, Qt.Key.Key_Right)
+    QTest.keyClick(player, Qt.Key.Key_Right)
+    assert player.position == 2 and player.speed == 0
+    QTest.keyClick(player, Qt.Key.Key_Left)
+    assert player.position == 1
+    QTest.keyClick(player, Qt.Key.Key_L)
+    assert player.speed == 1
+    QTest.keyClick(player, Qt.Key.Key_L)
+    assert player.speed == 2
+    qtbot.waitUntil(lambda: player.position > 8, timeout=5000)
+    QTest.keyClick(player, Qt.Key.Key_K)
+    assert player.speed == 0
+    stopped = player.position
+    QTest.keyClick(player, Qt.Key.Key_J)
+    assert player.speed == -1
+    qtbot.waitUntil(lambda: player.position < stopped, timeout=5000)
+    QTest.keyClick(player, Qt.Key.Key_Space)
+    assert player.speed == 0
+    QTest.keyClick(player, Qt.Key.Key_Space)
+    assert player.speed == 1
+    player.pause()
+
+
+def test_play_take_runs_to_its_out_mark_and_stops(qtbot, session):
+    player = make_player(qtbot, session, use_multimedia=False)
+    shot = session.project.shots[0]
+    player.play_take(shot.id, shot.active_take)
+    assert player.speed == 1
+    qtbot.waitUntil(lambda: player.speed == 0, timeout=8000)
+    assert player.position == 47
+
+
+def test_in_out_marks_trim_the_take(qtbot, session):
+    player = make_player(qtbot, session, use_multimedia=False)
+    shot = session.project.shots[0]
+    player.play_take(shot.id, shot.active_take)
+    player.pause()
+    player.seek(6)
+    player.setFocus()
+    QTest.keyClick(player, Qt.Key.Key_I)
+    player.step(24)
+    QTest.keyClick(player, Qt.Key.Key_O)
+    take = shot.active()
+    assert (take.trim_in, take.trim_out) == (6, 31)
+    assert shot.duration_frames == 25  # the shot follows its active take's marks
+    assert session.undo_stack.count() == 2
+    session.undo_stack.undo()
+    assert take.trim_out is None and shot.duration_frames == 42
+
+
+@pytest.mark.skipif(not multimedia_available()[0], reason="QtMultimedia cannot load on this machine")
+def test_multimedia_backend_plays_the_take_in_a_video_item(qtbot, session):
+    player = make_player(qtbot, session)
+    shot = session.project.shots[1]
+    player.play_take(shot.id, shot.active_take)
+    if player.is_fallback:  # the backend refused this machine: the notice must say why
+        assert player.notice.isVisible() and player.fallback_reason
+        return
+    qtbot.waitUntil(lambda: player.position >= 6, timeout=5000)
+    assert player.video_item.isVisible() and not player.pixmap_item.isVisible()
+    qtbot.waitUntil(lambda: close_to(centre_colour(player), fixtures.COLOURS[1]), timeout=5000)
+    player.pause()
+    assert player.speed == 0
