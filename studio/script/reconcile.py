@@ -6,8 +6,9 @@ Re-importing an edited script updates what it matches and never loses the user's
   (a prompt the user edited by hand survives a re-import of an unchanged paragraph);
 - a matched shot whose prompt changed while it has takes is flagged ``prompt_changed`` (its takes may be stale);
 - an old shot the script no longer has is kept, with its takes, and flagged ``unmatched``;
-- lines of a matched shot are updated in place (a changed text marks its audio ``stale``); a line the script
-  dropped is removed only when it came from an import and has no audio; otherwise it stays, flagged.
+- lines are matched by speaker and words (a line that moved to another shot keeps its audio); a changed text
+  marks its audio ``stale``; a line the script dropped is removed only when it came from an import, has no
+  audio and sits on a shot still in the script; otherwise it stays, flagged ``unmatched``.
 What the script said last time is kept in ``project.metadata["script_import"]`` to tell the two apart.
 """
 
@@ -29,10 +30,12 @@ RECORD_KEY = "script_import"
 UNMATCHED = "unmatched"
 PROMPT_CHANGED = "prompt_changed"
 
-SAME_SCENE_MIN_RATIO = 0.45
-SAME_PLACE_MIN_RATIO = 0.2  # same scene and same position in it: a rewritten paragraph
+# Shot texts are compared word by word (unrelated sentences share letters, not words).
+SAME_SCENE_MIN_RATIO = 0.5
+SAME_PLACE_MIN_RATIO = 0.35  # same scene and same position in it: a reworded paragraph
 OTHER_SCENE_MIN_RATIO = 0.75  # a shot moved to another (or a renamed) scene must be nearly the same text
 LINE_MIN_RATIO = 0.5
+LINE_SAME_PLACE_MIN_RATIO = 0.25  # same shot, same speaker, same position: a reworded line
 
 
 @dataclass
@@ -53,7 +56,7 @@ class ImportSummary:
     new_lines: int = 0
     updated_lines: int = 0
     removed_lines: int = 0
-    kept_lines: int = 0  # lines the script dropped, kept because they have audio the user made
+    kept_lines: int = 0  # lines the script dropped, kept (with audio, or on a kept shot) and flagged
     new_characters: list[str] = field(default_factory=list)
     new_cards: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -69,7 +72,7 @@ class ImportSummary:
             out.append(f"  shots: {self.new_shots} new, {self.updated_shots} updated, {self.unchanged_shots} unchanged, "
                        f"{self.unmatched_shots} unmatched (kept, flagged '{UNMATCHED}')")
             out.append(f"  lines: {self.new_lines} new, {self.updated_lines} updated, {self.removed_lines} removed, "
-                       f"{self.kept_lines} kept with their audio (flagged '{UNMATCHED}')")
+                       f"{self.kept_lines} kept (flagged '{UNMATCHED}')")
             if self.new_characters:
                 out.append(f"  new characters: {', '.join(self.new_characters)}")
         out.extend(f"warning: {w}" for w in self.warnings)
@@ -168,8 +171,8 @@ def _heading_key(heading: object) -> str:
     return " ".join(str(heading).upper().split()) if heading else ""
 
 
-def _match_text(text: str) -> str:
-    return " ".join(text.casefold().split())
+def _match_text(text: str) -> tuple[str, ...]:
+    return tuple(text.casefold().split())
 
 
 def match_shots(old_shots: list[Shot], planned: list[PlannedShot], records: dict) -> dict[int, str]:
@@ -204,7 +207,7 @@ def match_shots(old_shots: list[Shot], planned: list[PlannedShot], records: dict
     return matches
 
 
-def _score(old: str, new: str, *, same_scene: bool, same_place: bool) -> float | None:
+def _score(old: tuple[str, ...], new: tuple[str, ...], *, same_scene: bool, same_place: bool) -> float | None:
     if old == new:
         return 3.0 + (0.2 if same_place else 0.0) + (0.5 if same_scene else 0.0)
     floor = (SAME_PLACE_MIN_RATIO if same_place else SAME_SCENE_MIN_RATIO) if same_scene else OTHER_SCENE_MIN_RATIO
@@ -272,16 +275,23 @@ def _reconcile_lines(project: Project, targets: list[tuple[str, PlannedShot]], s
             pick = next((o for o in candidates if (o.shot_id == shot_id) == same_shot), None)
             if pick is not None:
                 claim(index, pick)
+    place: dict[int, int] = {}
+    for index, (shot_id, _line, _speaker) in enumerate(planned):
+        place[index] = sum(1 for i in range(index) if planned[i][0] == shot_id)
     for index, (shot_id, line, speaker) in enumerate(planned):
         if index in found:
             continue
-        best, best_ratio = None, LINE_MIN_RATIO
-        for old in project.lines_for_shot(shot_id):
+        best, best_score = None, 0.0
+        olds = sorted(project.lines_for_shot(shot_id), key=lambda o: o.offset_frames)
+        for position, old in enumerate(olds):
             if old.id in used or old.speaker != speaker:
                 continue
             ratio = SequenceMatcher(None, old.text, line.text, autojunk=False).ratio()
-            if ratio >= best_ratio:
-                best, best_ratio = old, ratio
+            same_place = position == place[index]
+            if ratio >= (LINE_SAME_PLACE_MIN_RATIO if same_place else LINE_MIN_RATIO):
+                score = ratio + (0.3 if same_place else 0.0)
+                if score > best_score:
+                    best, best_score = old, score
         if best is not None:
             claim(index, best)
 
@@ -317,10 +327,11 @@ def _reconcile_lines(project: Project, targets: list[tuple[str, PlannedShot]], s
 
     in_script = {shot_id for shot_id, _ in targets}
     for old in project.lines:
-        if old.id in used or old.id not in line_records or old.shot_id not in in_script:
-            continue  # a line the user wrote by hand, or one on a shot the script no longer has, stays as it is
-        changed.add(old.shot_id)
-        if old.takes:
+        if old.id in used or old.id not in line_records:
+            continue  # a line the user wrote by hand stays as it is
+        if old.shot_id in in_script:
+            changed.add(old.shot_id)
+        if old.takes or old.shot_id not in in_script:  # with audio, or on a kept unmatched shot: keep, flag
             summary.kept_lines += 1
             new_line_records[old.id] = line_records[old.id]
             if UNMATCHED not in old.flags:
