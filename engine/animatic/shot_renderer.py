@@ -1,0 +1,202 @@
+"""Render a shot's frames: prepare the source (a still, two stills to dissolve, or a story card), then warp it
+along the camera path, frame by frame.
+
+Sources are resampled once, up front, so that the frame at the middle of the move's zoom range samples them about
+1:1; each frame is then a single bilinear warp, which is sharp (no magnification beyond the move's own) and fast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from engine.animatic.camera_moves import (
+    CameraState,
+    camera_path,
+    fit_scale,
+    is_affine,
+    source_matrix,
+    view_matrix,
+)
+from engine.animatic.story_card import render_story_card
+
+MAX_SOURCE_SIDE = 8192
+CARD_MARGIN = 1.22  # story cards are drawn this much larger than the frame, room for the move
+# How far a story card's type layer (nearer the lens than the backdrop) moves relative to the backdrop.
+TYPE_DEPTH_GAIN = {"push_in": 1.12, "pull_out": 1.12, "orbit": 0.0}
+
+
+@dataclass
+class Layer:
+    image: np.ndarray  # RGB, or premultiplied RGBA for layers over others
+    depth_gain: float = 1.0
+    scale: float = 1.0  # source pixels per design unit
+
+
+@dataclass
+class ShotSpec:
+    width: int
+    height: int
+    num_frames: int
+    fps: float
+    camera: str = "static"
+    seed: int = 0
+    strength: float = 1.0
+    prompt: str = ""
+    label: str = ""
+    footer: str = ""
+
+
+@dataclass
+class ShotRenderer:
+    """Iterate ``frames()`` for RGB frames of exactly (height, width, 3)."""
+
+    spec: ShotSpec
+    still: np.ndarray | None = None
+    last_still: np.ndarray | None = None  # dissolved to over the shot (first/last-frame takes)
+    notes: list[str] = field(default_factory=list)
+    missing_glyphs: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        spec = self.spec
+        self.states: list[CameraState] = camera_path(spec.camera, spec.num_frames, spec.fps, spec.seed, spec.strength)
+        self.views = [view_matrix(state, spec.width, spec.height) for state in self.states]
+        zooms = [state.zoom for state in self.states]
+        # Sample 1:1 at the geometric middle of the zoom range: never soft by more than half the move's zoom.
+        self._density = math.sqrt(min(zooms) * max(zooms))
+        self._vignette: np.ndarray | None = None
+        self.layers = self._still_layers() if self.still is not None else self._card_layers()
+
+    # --- sources ------------------------------------------------------------------------------------------
+    def _resample(self, image: np.ndarray, factor: float) -> np.ndarray:
+        height, width = image.shape[:2]
+        factor = min(factor, MAX_SOURCE_SIDE / max(width, height))
+        size = (max(2, round(width * factor)), max(2, round(height * factor)))
+        if size == (width, height):
+            return image
+        interpolation = cv2.INTER_AREA if factor < 1 else cv2.INTER_LANCZOS4
+        return cv2.resize(image, size, interpolation=interpolation)
+
+    def _still_layers(self) -> list[Layer]:
+        assert self.still is not None
+        spec = self.spec
+        height, width = self.still.shape[:2]
+        scale = fit_scale(self.views, spec.width, spec.height, width / 2, height / 2, cap=math.inf)
+        factor = self._density / scale
+        first = self._resample(self.still, factor)
+        layer_scale = scale * first.shape[1] / width
+        layers = [Layer(first, 1.0, layer_scale)]
+        if self.last_still is not None:
+            last = _cover(self.last_still, first.shape[1], first.shape[0])
+            layers.append(Layer(last, 1.0, layer_scale))
+        if factor > 1.5:
+            self.notes.append(
+                f"the reference still ({width}x{height}) is smaller than the frame needs; it was upscaled "
+                f"{factor:.1f}x and will look soft"
+            )
+        return layers
+
+    def _card_layers(self) -> list[Layer]:
+        spec = self.spec
+        # Fit in design units first (the card is linear in its density), then draw it at the density needed.
+        ratio = fit_scale(self.views, spec.width, spec.height, spec.width * CARD_MARGIN / 2,
+                          spec.height * CARD_MARGIN / 2, cap=1.0)
+        density = min(self._density / ratio, MAX_SOURCE_SIDE / (max(spec.width, spec.height) * CARD_MARGIN))
+        gain = TYPE_DEPTH_GAIN.get(spec.camera, 1.0)
+        type_views = [view_matrix(state.for_flat_layer(gain), spec.width, spec.height) for state in self.states]
+        card = render_story_card(
+            spec.prompt, spec.label, (spec.width, spec.height), seed=spec.seed, density=density,
+            margin=CARD_MARGIN, footer=spec.footer,
+            safe_box=visible_throughout(type_views, ratio, spec.width, spec.height),
+        )
+        self.missing_glyphs = set(card.missing_glyphs)
+        scale = ratio * card.background.shape[1] / (spec.width * CARD_MARGIN)
+        self._vignette = _vignette(spec.width, spec.height)
+        return [Layer(card.background, 1.0, scale), Layer(card.foreground, gain, scale)]
+
+    # --- frames -------------------------------------------------------------------------------------------
+    def _warp(self, layer: Layer, state: CameraState) -> np.ndarray:
+        spec = self.spec
+        view = self.views_for(layer, state)
+        height, width = layer.image.shape[:2]
+        matrix = source_matrix(view, layer.scale, width, height)
+        flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+        transparent = layer.image.shape[2] == 4
+        border = cv2.BORDER_CONSTANT if transparent else cv2.BORDER_REFLECT101
+        size = (spec.width, spec.height)
+        if is_affine(matrix):
+            return cv2.warpAffine(layer.image, matrix[:2], size, flags=flags, borderMode=border)
+        return cv2.warpPerspective(layer.image, matrix, size, flags=flags, borderMode=border)
+
+    def views_for(self, layer: Layer, state: CameraState) -> np.ndarray:
+        if layer.image.shape[2] == 3:
+            return view_matrix(state, self.spec.width, self.spec.height)
+        return view_matrix(state.for_flat_layer(layer.depth_gain), self.spec.width, self.spec.height)
+
+    def render(self, index: int) -> np.ndarray:
+        state = self.states[index]
+        base = self._warp(self.layers[0], state)
+        if self.still is not None:
+            if len(self.layers) > 1:  # dissolve to the last still, eased like the move
+                t = index / (len(self.states) - 1) if len(self.states) > 1 else 0.0
+                weight = t * t * (3 - 2 * t)
+                base = cv2.addWeighted(base, 1 - weight, self._warp(self.layers[1], state), weight, 0)
+            return base
+        over = self._warp(self.layers[1], state)
+        alpha = over[:, :, 3]
+        inverse = cv2.merge([255 - alpha] * 3)
+        frame = cv2.add(cv2.multiply(base, inverse, scale=1 / 255.0), over[:, :, :3])
+        assert self._vignette is not None
+        return cv2.multiply(frame, self._vignette, scale=1 / 255.0)
+
+    def frames(self) -> Iterator[np.ndarray]:
+        previous: CameraState | None = None
+        frame: np.ndarray | None = None
+        dissolving = self.still is not None and len(self.layers) > 1
+        for index, state in enumerate(self.states):
+            if frame is None or state != previous or dissolving:  # a held camera reuses the frame
+                frame = self.render(index)
+            previous = state
+            yield frame
+
+
+def visible_throughout(views: list[np.ndarray], ratio: float, width: int, height: int) -> tuple[float, ...]:
+    """The part of the designed frame (as fractions: left, top, right, bottom) that every frame shows."""
+    corners = np.array([[0, 0, 1], [width - 1, 0, 1], [0, height - 1, 1], [width - 1, height - 1, 1]], np.float64).T
+    left, top, right, bottom = -math.inf, -math.inf, math.inf, math.inf
+    for view in views:
+        mapped = view @ corners
+        xs, ys = ratio * mapped[0] / mapped[2], ratio * mapped[1] / mapped[2]
+        left, right = max(left, xs[0], xs[2]), min(right, xs[1], xs[3])
+        top, bottom = max(top, ys[0], ys[1]), min(bottom, ys[2], ys[3])
+    box = (left / width + 0.5, top / height + 0.5, right / width + 0.5, bottom / height + 0.5)
+    if box[2] - box[0] < 0.3 or box[3] - box[1] < 0.3:  # a move so wide nothing stays: use the middle frame
+        return (0.0, 0.0, 1.0, 1.0)
+    return tuple(min(1.0, max(0.0, v)) for v in box)
+
+
+def _cover(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Scale and centre-crop ``image`` to fill ``width`` x ``height`` exactly (no borders)."""
+    h, w = image.shape[:2]
+    factor = max(width / w, height / h)
+    scaled = cv2.resize(
+        image, (max(width, round(w * factor)), max(height, round(h * factor))),
+        interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC,
+    )
+    top, left = (scaled.shape[0] - height) // 2, (scaled.shape[1] - width) // 2
+    return np.ascontiguousarray(scaled[top : top + height, left : left + width])
+
+
+def _vignette(width: int, height: int, strength: float = 0.28) -> np.ndarray:
+    """A soft screen-space vignette (uint8 gain, 255 = unchanged), the lens's, not the card's."""
+    yy, xx = np.ogrid[0:height, 0:width]
+    rx = (xx - (width - 1) / 2) / (width / 2)
+    ry = (yy - (height - 1) / 2) / (height / 2)
+    radius = np.sqrt(rx * rx * 0.55 + ry * ry * 0.75)
+    gain = 1 - strength * np.clip((radius - 0.35) / 0.85, 0, 1) ** 1.6
+    mask = np.round(gain * 255).astype(np.uint8)
+    return cv2.merge([mask] * 3)
