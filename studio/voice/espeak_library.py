@@ -153,6 +153,7 @@ class EspeakLibrary:
         self.sample_rate = int(rate)
         self.version = (lib.espeak_Info(None) or b"").decode("ascii", "replace")
         self._collector: _Collector | None = None
+        self._by_language: dict[str, str] | None = None
         # One C callback for the process; it forwards to the collector of the synthesis in progress.
         self._callback = _SynthCallback(self._dispatch)
         lib.espeak_SetSynthCallback(self._callback)
@@ -173,7 +174,7 @@ class EspeakLibrary:
         """Speak ``text`` with ``voice_name`` ('en-us', 'en-us+f2'); returns samples and word events."""
         encoded = text.encode("utf-8") + b"\0"
         with self._lock:
-            status = self._lib.espeak_SetVoiceByName(voice_name.encode("utf-8"))
+            status = self._lib.espeak_SetVoiceByName(self._resolve(voice_name).encode("utf-8"))
             if status != _EE_OK:
                 raise VoiceSettingsError(
                     f"the offline voice has no voice {voice_name!r}; use a language such as 'en-us' or 'fr', "
@@ -196,6 +197,19 @@ class EspeakLibrary:
         samples = np.concatenate(collector.chunks) if collector.chunks else np.zeros(0, dtype=np.int16)
         return Synthesis(samples.astype(np.int16, copy=False), self.sample_rate, tuple(collector.words),
                          tuple(collector.clause_ends))
+
+    def _resolve(self, voice_name: str) -> str:
+        """A language code -> the voice file espeak selects by name ('en-gb' -> 'gmw/en', 'fr-fr' -> 'roa/fr').
+
+        espeak matches names against voice files; a few languages live in a file named otherwise.
+        """
+        base, plus, variant = voice_name.partition("+")
+        if self._by_language is None:
+            self._by_language = {v.languages[0].casefold(): v.identifier for v in self.voices() if v.languages}
+        identifier = self._by_language.get(base.casefold())
+        if identifier is not None and identifier.rsplit("/", 1)[-1].casefold() != base.casefold():
+            base = identifier
+        return f"{base}{plus}{variant}"
 
     def voices(self, variants: bool = False) -> list[EspeakVoice]:
         """Languages espeak speaks, or (``variants=True``) the voice variants that can be added with '+'."""
