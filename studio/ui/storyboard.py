@@ -153,7 +153,7 @@ class StoryboardModel(QAbstractListModel):
                 simulated.insert(index, shot_id)
                 moves.append(commands.MoveShot(shot_id, index))
         text = "Move shot" if len(moving) == 1 else f"Move {len(moving)} shots"
-        self.session.push(moves[0] if len(moves) == 1 else commands.Batch(moves, text=text))
+        self.session.push(moves[0] if len(moving) == 1 else commands.Batch(moves, text=text))
         self.session.select_shots(moving)
 
     def removeRows(self, row: int, count: int, parent=QModelIndex()) -> bool:  # noqa: B008

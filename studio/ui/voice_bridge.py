@@ -1,8 +1,8 @@
 """Narration, voice previews and voice changing, run off the UI thread.
 
-The voice functions take a ProjectDocument and add audio takes to it. Running them on the live document from
-a worker thread would race the UI, so the worker narrates a private copy; back on the UI thread each new audio
-take is added to the live project with ``AddAudioTake`` — an undoable step like any other edit.
+The voice functions take a ProjectDocument and edit it. Running them on the live document from a worker thread
+would race the UI, so the worker narrates a private copy; back on the UI thread what changed (audio takes,
+line status, voices assigned) is applied to the live project as one undoable step.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.progress import CancelToken, ProgressCallback
-from studio.project import ProjectDocument, commands
+from studio.project import ProjectDocument, StoryreelError, commands
 from studio.project.model import Project, Voice
 
 from .background import BackgroundTask, TaskList
@@ -25,23 +25,34 @@ def _private_copy(session: ProjectSession) -> ProjectDocument:
     return ProjectDocument(session.project.model_copy(deep=True), session.bundle)
 
 
-def adopt_audio_takes(session: ProjectSession, narrated: Project, line_ids: list[str] | None = None) -> int:
-    """Push an AddAudioTake for every audio take in ``narrated`` that the live project lacks; returns the count."""
-    added: list[commands.Command] = []
+def adopt_narration(session: ProjectSession, narrated: Project, line_ids: list[str] | None = None) -> int:
+    """Bring what narration changed in the private copy (audio takes, line status, voices it assigned to the
+    cast) into the live project as one undo step; returns how many lines changed."""
+    fields = ("takes", "active_take", "status", "error")
+    edits: list[commands.Command] = []
+    for character in narrated.cast:
+        try:
+            live_character = session.project.character(character.id)
+        except StoryreelError:
+            continue
+        if live_character.voice != character.voice:
+            edits.append(commands.SetFields("character", (character.id,), {"voice": character.voice}))
+    changed_lines = 0
     for line in narrated.lines:
         if line_ids is not None and line.id not in line_ids:
             continue
         try:
             live = session.project.line(line.id)
-        except Exception:  # the line was deleted while it was narrated
+        except StoryreelError:  # deleted while it was narrated
             continue
-        known = {take.id for take in live.takes}
-        for take in line.takes:
-            if take.id not in known and take.id == line.active_take:
-                added.append(commands.AddAudioTake(line.id, take))
-    if added:
-        session.push(added[0] if len(added) == 1 else commands.Batch(added, text=f"Narrate {len(added)} lines"))
-    return len(added)
+        values = {name: getattr(line, name) for name in fields if getattr(line, name) != getattr(live, name)}
+        if values:
+            edits.append(commands.SetFields("line", (line.id,), values, text="Narrate line"))
+            changed_lines += 1
+    if edits:
+        text = "Narrate line" if changed_lines == 1 else f"Narrate {changed_lines} lines"
+        session.push(edits[0] if len(edits) == 1 else commands.Batch(edits, text=text))
+    return changed_lines
 
 
 def narrate(tasks: TaskList, session: ProjectSession, line_ids: list[str] | None) -> BackgroundTask:
@@ -55,7 +66,7 @@ def narrate(tasks: TaskList, session: ProjectSession, line_ids: list[str] | None
         return report
 
     task = tasks.start("Narrating", job)
-    task.succeeded.connect(lambda _report: adopt_audio_takes(session, copy.project, line_ids))
+    task.succeeded.connect(lambda _report: adopt_narration(session, copy.project, line_ids))
     return task
 
 
@@ -69,7 +80,7 @@ def convert(tasks: TaskList, session: ProjectSession, line_id: str, recording: P
         return convert_recording(copy, line_id, recording, progress=progress, cancel=cancel)
 
     task = tasks.start("Changing voice", job)
-    task.succeeded.connect(lambda _take: adopt_audio_takes(session, copy.project, [line_id]))
+    task.succeeded.connect(lambda _take: adopt_narration(session, copy.project, [line_id]))
     return task
 
 
