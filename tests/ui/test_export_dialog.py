@@ -1,0 +1,71 @@
+"""The export dialog renders a real film off the GUI thread, cancels cleanly, and writes the sidecars."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from engine.video_io import probe_video, read_frames
+from studio.ui.export_dialog import PRESETS, ExportDialog
+from studio.ui.session import ProjectSession
+
+_spec = importlib.util.spec_from_file_location("timeline_fixtures", Path(__file__).with_name("timeline_fixtures.py"))
+fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixtures)
+
+
+@pytest.fixture
+def dialog(qtbot, tmp_path):
+    session = ProjectSession(fixtures.make_document(tmp_path, shots=3, take_frames=24))
+    dialog = ExportDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return session, dialog
+
+
+def test_export_writes_the_film_and_sidecars(qtbot, dialog, tmp_path):
+    session, dialog = dialog
+    out = tmp_path / "short.mp4"
+    dialog.path_edit.setText(str(out))
+    dialog.subtitles.setCurrentIndex(dialog.subtitles.findData("srt"))
+    dialog.sidecar_checks["otio"].setChecked(True)
+    QTest.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.state == "running" and not dialog.export_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.state != "running", timeout=60_000)
+    assert dialog.state == "done", dialog.status.text()
+    info = probe_video(out)
+    assert (info.width, info.height, info.frame_count) == (160, 90, 72)
+    first, last = read_frames(out, [12, 60])
+    assert first[45, 80, 0] > 150 and first[45, 80, 2] < 90  # shot 1 is red
+    assert last[45, 80, 2] > 150 and last[45, 80, 0] < 90  # shot 3 is blue
+    assert out.with_suffix(".srt").read_text().strip().startswith("1")
+    assert "The keeper climbs the stairs." in out.with_suffix(".srt").read_text()
+    assert out.with_suffix(".otio").is_file()
+    assert dialog.result_row.isVisible() and str(out) in dialog.status.text()
+    assert session.project.export.subtitles == "srt"  # the choice is kept with the project
+
+
+def test_cancel_leaves_no_file(qtbot, dialog, tmp_path):
+    session, dialog = dialog
+    out = tmp_path / "cancelled.mp4"
+    dialog.path_edit.setText(str(out))
+    # Cancel from the worker thread at its first progress report: as early as a user could.
+    dialog._relay.progressed.connect(lambda *_: dialog._cancel.cancel(), Qt.ConnectionType.DirectConnection)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.state != "running", timeout=60_000)
+    assert dialog.state == "cancelled"
+    assert not out.exists() and "cancelled" in dialog.status.text()
+    assert dialog.export_button.isEnabled()
+
+
+def test_preset_and_bad_folder(qtbot, dialog, tmp_path):
+    session, dialog = dialog
+    dialog.preset.setCurrentIndex([p.name for p in PRESETS].index("720p draft"))
+    assert "1280 × 720" in dialog.size_label.text() and dialog.quality.value() == 28
+    dialog.path_edit.setText(str(tmp_path / "missing" / "film.mp4"))
+    dialog.start()
+    assert dialog.state == "idle" and "does not exist" in dialog.status.text()
