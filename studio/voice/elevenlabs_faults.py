@@ -79,25 +79,25 @@ def classify(exc: BaseException, *, what: str, key: str | None, base_url: str) -
         status = exc.status_code or 0
         word, message = _detail(exc.body)
         message = mask_secret(message, key)
-        shown = f" ({message})" if message else ""
+        http = f"HTTP {status}: {message}" if message else f"HTTP {status}"
         if word == "quota_exceeded":
-            return KeyRefused(f"{what}: your ElevenLabs quota is used up{shown}; nothing was retried")
+            return KeyRefused(f"{what}: your ElevenLabs quota is used up ({http}); nothing was retried")
         if status == 401:
-            return KeyRefused(f"{what}: the ElevenLabs key was refused (HTTP 401{': ' + message if message else ''}); "
-                              "check ELEVENLABS_API_KEY or the stored key; nothing was retried")
+            return KeyRefused(f"{what}: the ElevenLabs key was refused ({http}); check ELEVENLABS_API_KEY or the "
+                              "stored key; nothing was retried")
         if status == 403:
-            return KeyRefused(f"{what}: ElevenLabs does not allow this with your key (HTTP 403{shown})")
+            return KeyRefused(f"{what}: ElevenLabs does not allow this with your key ({http})")
         if status == 429:
-            return RateLimited(f"{what}: ElevenLabs is busy or your plan's limit was hit (HTTP 429{shown})",
+            return RateLimited(f"{what}: ElevenLabs is busy or your plan's limit was reached ({http})",
                                retry_after=retry_after_seconds(exc.headers))
         if status == 404:
-            return RequestRejected(f"{what}: ElevenLabs does not know this voice or model (HTTP 404{shown})")
+            return RequestRejected(f"{what}: ElevenLabs does not know this voice or model ({http})")
         if status in (400, 422):
-            return RequestRejected(f"{what}: ElevenLabs rejected the request (HTTP {status}{shown})")
+            return RequestRejected(f"{what}: ElevenLabs rejected the request ({http})")
         if status in (408, 409) or status >= 500:
-            return ServiceUnavailable(f"{what}: ElevenLabs had a server error (HTTP {status}{shown})",
+            return ServiceUnavailable(f"{what}: ElevenLabs had a server error ({http})",
                                       retry_after=retry_after_seconds(exc.headers))
-        return RequestRejected(f"{what}: ElevenLabs answered HTTP {status}{shown}")
+        return RequestRejected(f"{what}: ElevenLabs answered {http}")
     if isinstance(exc, json.JSONDecodeError | pydantic.ValidationError):
         return VoiceError(f"{what}: ElevenLabs sent an answer Storyreel could not read ({type(exc).__name__})")
     if isinstance(exc, httpx.TimeoutException):

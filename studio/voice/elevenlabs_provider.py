@@ -150,7 +150,7 @@ class ElevenLabsProvider:
         progress(Progress("synthesize", 0, 1, f"ElevenLabs, {len(text)} characters"))
         log.info("ElevenLabs text-to-speech: voice %s, model %s, %d characters", voice.voice_id,
                  options["model_id"], len(text))
-        data, alignment = self._run(f"ElevenLabs text-to-speech (voice {voice.voice_id})", request, cancel)
+        data, alignment = self._run(f"text-to-speech with voice {voice.voice_id}", request, cancel)
         sample_rate, count = self._decode(data, options["output_format"], out)
         characters: tuple[Timing, ...] = ()
         if alignment is not None:
@@ -178,7 +178,7 @@ class ElevenLabsProvider:
             kwargs["seed"] = options["seed"]
         progress(Progress("convert", 0, 1, f"ElevenLabs voice changer, {len(data) // 1024} KiB"))
         log.info("ElevenLabs voice changer: voice %s, model %s, %d bytes", voice.voice_id, model, len(data))
-        audio = self._run(f"ElevenLabs voice changer (voice {voice.voice_id})",
+        audio = self._run(f"voice changer with voice {voice.voice_id}",
                           lambda client: b"".join(client.speech_to_speech.convert(voice.voice_id, **kwargs)), cancel)
         sample_rate, count = self._decode(audio, options["output_format"], out)
         progress(Progress("convert", 1, 1, "ElevenLabs voice changer"))
@@ -193,7 +193,7 @@ class ElevenLabsProvider:
                                         include_total_count=True, request_options={"max_retries": 0})
 
         try:
-            answer = self._run("ElevenLabs voice list", request, None)
+            answer = self._run("listing voices", request, None)
         except RequestRejected as exc:
             if "HTTP 404" not in str(exc):
                 raise
@@ -202,7 +202,7 @@ class ElevenLabsProvider:
                          answer.next_page_token or None, answer.total_count)
 
     def _list_all_voices(self, search: str | None, size: int, page_token: str | None) -> VoicePage:
-        answer = self._run("ElevenLabs voice list",
+        answer = self._run("listing voices",
                            lambda client: client.voices.get_all(request_options={"max_retries": 0}), None)
         voices = [_voice_info(v) for v in answer.voices or []]
         if search:
