@@ -43,6 +43,15 @@ class EngineBridge(QObject):
             self._timer.start()
         return self._client
 
+    def has_saved_jobs(self) -> bool:
+        """Whether an earlier session left a job queue in the state folder (then the client starts now)."""
+        if self._client is not None:
+            return True
+        if not self.state_dir.is_dir() or not any(self.state_dir.iterdir()):
+            return False
+        self.client()
+        return True
+
     def poll_now(self) -> None:
         if self._client is None:
             return

@@ -77,6 +77,26 @@ class GenerationQueue(QObject):
     def jobs(self) -> list[JobRecord]:
         return [self.records[j] for j in self.order]
 
+    def resume(self) -> int:
+        """Adopt this project's unfinished jobs that the engine kept from an earlier session (they run again
+        when the client starts); returns how many."""
+        if not self.bridge.has_saved_jobs():
+            return 0
+        prefix = f"{self.session.project.id}/"
+        adopted = 0
+        for info in self.bridge.jobs():
+            if not info.tag.startswith(prefix) or info.finished or info.id in self.records:
+                continue
+            shot_id = info.tag.removeprefix(prefix)
+            state = "generating" if info.status == "running" else "queued"
+            self.records[info.id] = JobRecord(info.id, shot_id, info.request.seed, state)
+            self.order.append(info.id)
+            adopted += 1
+        if adopted:
+            self.jobsChanged.emit()
+            self.message.emit(f"Resuming {adopted} generation job(s) left from the last session.")
+        return adopted
+
     # --- submitting ----------------------------------------------------------------------------------------
     def generate(self, shot_ids: list[str], *, takes: int = 1, new_seed: bool = False) -> list[str]:
         """Queue ``takes`` takes per shot. The first take of a shot uses its seed (unless ``new_seed``);
@@ -159,7 +179,10 @@ class GenerationQueue(QObject):
             if getattr(event, "preview_png", None):
                 record.preview_png = event.preview_png
         elif kind == "Done":
-            self._take_from(record, event.result)
+            if event.result is None:
+                self._finish(record, "failed", "the engine finished without a clip")
+            else:
+                self._take_from(record, event.result)
             return
         elif kind == "Failed":
             self._finish(record, "failed", event.reason)

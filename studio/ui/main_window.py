@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.engine: EngineBridge | None = None
         self.generation: GenerationQueue | None = None
         self.preview: Any = None
+        self.export_dialog: Any = None
         self._shuttle = 0
         self.setObjectName("storyreel_main_window")
         self.resize(1600, 1000)
@@ -177,6 +178,7 @@ class MainWindow(QMainWindow):
                                        self)
             self.generation = GenerationQueue(session, self.engine, self)
             self.generation.message.connect(self.say)
+            self.generation.resume()
         status = self.generation.shot_status if self.generation else None
         storyboard = StoryboardPanel(session, status)
         storyboard.addShotRequested.connect(self.add_shot)
@@ -480,7 +482,8 @@ class MainWindow(QMainWindow):
         except (StoryreelError, OSError) as exc:
             self.prompts.error("Cannot import the screenplay", str(exc))
             return False
-        self.say(f"Imported {path.name}: {summary}")
+        report = summary.report() if hasattr(summary, "report") else [str(summary)]
+        self.say(f"Imported {path.name}: " + "; ".join(report))
         return True
 
     # --- generation and voice ------------------------------------------------------------------------------
@@ -583,6 +586,8 @@ class MainWindow(QMainWindow):
             return
         dialog = ExportDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(lambda path: self.say(f"Exported {path}"))
+        self.export_dialog = dialog
         dialog.open()
 
     def show_settings(self) -> None:

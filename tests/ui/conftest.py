@@ -70,13 +70,14 @@ def _flush_deletes() -> None:
 
 @pytest.fixture
 def settings_path(tmp_path: Path) -> Path:
+    """The window's own settings file; also points every default-constructed QSettings into tmp_path."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     return tmp_path / "settings" / "studio.ini"
 
 
 @pytest.fixture
 def make_window(qtbot, tmp_path: Path, settings_path: Path) -> Iterator[Callable[..., MainWindow]]:
     """``make_window(prompts=None) -> MainWindow``; shown, 1600x1000, closed and checked for leaks after."""
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     apply_theme(QApplication.instance())  # the real look, so size hints match what users see
     _flush_deletes()
     before = _pointers()
