@@ -65,7 +65,23 @@ def test_generate_regenerate_choose_narrate_undo_and_export(qtbot, make_window, 
     window.redo_action.trigger()
     assert window.session.project.shot(ids[1]).active_take == old.id
 
-    # Write a line for shot 1 and narrate it offline.
+    # Export through the export dialog and check the film.
+    window.actions.export.trigger()
+    dialog = window.export_dialog
+    out = tmp_path / "film.mp4"
+    dialog.path_edit.setText(str(out))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.state in ("done", "failed"), timeout=WAIT_MS)
+    assert dialog.state == "done", dialog.status.text()
+    film = probe_video(out)
+    assert film.frame_count == 36 and (film.width, film.height) == (160, 90)
+    dialog.close()
+
+
+def test_write_a_line_and_narrate_it_offline_then_undo_and_redo(qtbot, make_window, tmp_path):
+    window = make_window()
+    bundle = new_film(window, tmp_path)
+    ids = [type_shot(qtbot, window, "The keeper at the top of the stairs")]
     window.session.select_shots([ids[0]])
     window.docks["lines"].raise_()
     lines = window.panels["lines"]
@@ -82,18 +98,6 @@ def test_generate_regenerate_choose_narrate_undo_and_export(qtbot, make_window, 
     assert window.session.project.lines[0].takes == [] and window.session.project.lines[0].status == "pending"
     window.redo_action.trigger()
     assert window.session.project.lines[0].active().id == audio.id
-
-    # Export through the export dialog and check the film.
-    window.actions.export.trigger()
-    dialog = window.export_dialog
-    out = tmp_path / "film.mp4"
-    dialog.path_edit.setText(str(out))
-    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.state in ("done", "failed"), timeout=WAIT_MS)
-    assert dialog.state == "done", dialog.status.text()
-    film = probe_video(out)
-    assert film.frame_count == 36 and (film.width, film.height) == (160, 90)
-    dialog.close()
 
 
 def test_a_dead_worker_marks_the_job_failed_and_the_editor_keeps_working(qtbot, make_window, tmp_path):
