@@ -127,8 +127,10 @@ def _wrap(text: str) -> str:
 
 
 def srt_text(cues: list[Cue]) -> str:
-    subs = [srt.Subtitle(i + 1, dt.timedelta(seconds=c.start), dt.timedelta(seconds=c.end), c.text)
-            for i, c in enumerate(cues)]
+    def ms(seconds: float) -> dt.timedelta:  # srt truncates; round to the nearest millisecond instead
+        return dt.timedelta(milliseconds=round(seconds * 1000))
+
+    subs = [srt.Subtitle(i + 1, ms(c.start), ms(c.end), c.text) for i, c in enumerate(cues)]
     return srt.compose(subs, reindex=False)
 
 
