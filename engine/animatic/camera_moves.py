@@ -100,7 +100,9 @@ def view_matrix(state: CameraState, out_w: int, out_h: int) -> np.ndarray:
     focal = FOCAL * out_w
     c, s = math.cos(state.yaw), math.sin(state.yaw)
     # Homography of a plane turned by yaw about the vertical axis, seen through a pinhole of focal length ``focal``.
+    # Re-centred so the point at the middle of the frame stays put: an orbit keeps its subject framed.
     yaw = np.array([[c, 0, s * focal], [0, 1, 0], [-s / focal, 0, c]], np.float64)
+    yaw = np.array([[1, 0, -s * focal / c], [0, 1, 0], [0, 0, 1]], np.float64) @ yaw
     cr, sr = math.cos(state.roll), math.sin(state.roll)
     roll = np.array([[cr, -sr, 0], [sr, cr, 0], [0, 0, 1]], np.float64)
     zoom = np.diag([1 / state.zoom, 1 / state.zoom, 1.0])
@@ -109,8 +111,10 @@ def view_matrix(state: CameraState, out_w: int, out_h: int) -> np.ndarray:
     return shift @ shear @ zoom @ roll @ yaw @ to_centre
 
 
-def _corners(out_w: int, out_h: int) -> np.ndarray:
-    return np.array([[0, 0, 1], [out_w - 1, 0, 1], [0, out_h - 1, 1], [out_w - 1, out_h - 1, 1]], np.float64).T
+def frame_corners(out_w: int, out_h: int) -> np.ndarray:
+    """The frame's outer pixel edges (pixel centres are at integers, so edges are half a pixel out)."""
+    left, top, right, bottom = -0.5, -0.5, out_w - 0.5, out_h - 0.5
+    return np.array([[left, top, 1], [right, top, 1], [left, bottom, 1], [right, bottom, 1]], np.float64).T
 
 
 def fit_scale(
@@ -118,11 +122,14 @@ def fit_scale(
 ) -> float:
     """Largest scale <= ``cap`` at which every frame's corners land inside a source of half-size (half_w, half_h).
 
+    Edges are compared with edges (a source of width w spans -w/2..w/2 about its centre), so a static frame of
+    the same aspect samples the source exactly, with no stray zoom.
+
     Views are in design units centred on the source; scaling them by f about the centre is exact for homographies
     too, and the corners bound the whole (convex) footprint.
     """
     scale = cap
-    corners = _corners(out_w, out_h)
+    corners = frame_corners(out_w, out_h)
     for view in views:
         mapped = view @ corners
         xs, ys = mapped[0] / mapped[2], mapped[1] / mapped[2]
@@ -131,7 +138,7 @@ def fit_scale(
             scale = min(scale, half_w / reach_x)
         if reach_y > 0:
             scale = min(scale, half_h / reach_y)
-    return scale * 0.999  # stay a hair inside, clear of the edge pixels' interpolation
+    return scale
 
 
 def source_matrix(view: np.ndarray, scale: float, source_w: int, source_h: int) -> np.ndarray:

@@ -134,7 +134,7 @@ class FontChain:
                 continue
             face = self.face_for(char)
             if face is None:
-                if not char.isspace() and unicodedata.category(char)[0] != "C":
+                if not char.isspace() and unicodedata.category(char) != "Cc":
                     self.missing.add(char)
                     log.warning("no font has a glyph for %r (U+%04X); it is left off the card", char, ord(char))
                 continue

@@ -18,6 +18,7 @@ from engine.animatic.camera_moves import (
     CameraState,
     camera_path,
     fit_scale,
+    frame_corners,
     is_affine,
     source_matrix,
     view_matrix,
@@ -166,7 +167,7 @@ class ShotRenderer:
 
 def visible_throughout(views: list[np.ndarray], ratio: float, width: int, height: int) -> tuple[float, ...]:
     """The part of the designed frame (as fractions: left, top, right, bottom) that every frame shows."""
-    corners = np.array([[0, 0, 1], [width - 1, 0, 1], [0, height - 1, 1], [width - 1, height - 1, 1]], np.float64).T
+    corners = frame_corners(width, height)
     left, top, right, bottom = -math.inf, -math.inf, math.inf, math.inf
     for view in views:
         mapped = view @ corners

@@ -1,0 +1,169 @@
+"""A content-addressed cache of finished takes, keyed by ``GenerationRequest.key()``.
+
+Layout: ``root/<key[:2]>/<key>/{video.mp4, first.png, last.png, thumb.jpg, metadata.json}``. Every file is written
+atomically, and ``metadata.json`` is written last: a take exists in the cache only once its metadata does. A lookup
+re-checks the files (present, sizes as recorded, the video probes with the recorded frame count and size), so a
+half-written or damaged take is never offered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from engine.atomic_files import temp_path_for, write_atomic
+from engine.backends.base import Backend
+from engine.progress import CancelToken, ProgressCallback, no_progress
+from engine.request import GenerationRequest, TakeResult
+from engine.video_io import VideoError, probe_video
+
+log = logging.getLogger(__name__)
+
+METADATA = "metadata.json"
+FORMAT_VERSION = 1
+FILE_FIELDS = {"video": "video.mp4", "first_frame": "first.png", "last_frame": "last.png", "thumbnail": "thumb.jpg"}
+
+
+class TakeCache:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def folder(self, request: GenerationRequest) -> Path:
+        key = request.key()
+        return self.root / key[:2] / key
+
+    def slot(self, request: GenerationRequest) -> Path:
+        """The folder a backend writes this request's files into; any stale entry there stops being a take."""
+        folder = self.folder(request)
+        folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            (folder / METADATA).unlink()
+        return folder
+
+    def lookup(self, request: GenerationRequest) -> TakeResult | None:
+        """The cached take for ``request`` if one is there and intact, else None."""
+        folder = self.folder(request)
+        try:
+            data = json.loads((folder / METADATA).read_text("utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as error:
+            log.warning("ignoring cache entry %s: unreadable metadata (%s)", folder.name, error)
+            return None
+        problem = self._problem(folder, data, request)
+        if problem:
+            log.warning("ignoring cache entry %s: %s", folder.name, problem)
+            return None
+        values = dict(data["take"])
+        for name, file_name in FILE_FIELDS.items():
+            values[name] = str(folder / file_name)
+        values["from_cache"] = True
+        result = TakeResult.from_dict(values)
+        with contextlib.suppress(OSError):
+            os.utime(folder / METADATA)  # recently used: kept longest by ``prune``
+        return result
+
+    def _problem(self, folder: Path, data: dict[str, Any], request: GenerationRequest) -> str | None:
+        if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION or data.get("key") != request.key():
+            return "metadata is for another request or format"
+        take = data.get("take")
+        sizes = data.get("sizes")
+        if not isinstance(take, dict) or not isinstance(sizes, dict):
+            return "metadata is incomplete"
+        for file_name in FILE_FIELDS.values():
+            path = folder / file_name
+            if not path.is_file():
+                return f"{file_name} is missing"
+            if path.stat().st_size != sizes.get(file_name):
+                return f"{file_name} is not the size it was written at"
+        try:
+            info = probe_video(folder / FILE_FIELDS["video"])
+        except VideoError as error:
+            return f"the video does not read: {error}"
+        if (info.frame_count, info.width, info.height) != (take.get("num_frames"), take.get("width"), take.get("height")):
+            return (
+                f"the video has {info.frame_count} frames at {info.width}x{info.height}, metadata says "
+                f"{take.get('num_frames')} at {take.get('width')}x{take.get('height')}"
+            )
+        try:
+            TakeResult.from_dict({**take, **{k: "" for k in FILE_FIELDS}})
+        except (TypeError, ValueError, KeyError) as error:
+            return f"metadata does not describe a take ({error})"
+        return None
+
+    def commit(self, result: TakeResult) -> TakeResult:
+        """Enter a finished take; its files are moved (or copied) into the request's folder if elsewhere."""
+        folder = self.folder(result.request)
+        folder.mkdir(parents=True, exist_ok=True)
+        sizes: dict[str, int] = {}
+        placed: dict[str, Path] = {}
+        for name, file_name in FILE_FIELDS.items():
+            source, target = Path(getattr(result, name)), folder / file_name
+            if not source.is_file():
+                raise FileNotFoundError(f"the take's {name.replace('_', ' ')} {source} does not exist")
+            if source.resolve() != target.resolve():
+                with temp_path_for(target) as tmp:
+                    shutil.copyfile(source, tmp)
+                    os.replace(tmp, target)
+            sizes[file_name] = target.stat().st_size
+            placed[name] = target
+        take = result.to_dict()
+        for name, file_name in FILE_FIELDS.items():
+            take[name] = file_name  # relative: the cache folder can move
+        take["from_cache"] = False
+        metadata = {"format": FORMAT_VERSION, "key": result.request.key(), "created": time.time(),
+                    "sizes": sizes, "take": take}
+        write_atomic(folder / METADATA, json.dumps(metadata, indent=1, default=str).encode("utf-8"))
+        values = dict(result.__dict__)
+        values.update(placed)
+        values["from_cache"] = False
+        return TakeResult(**values)
+
+    def get_or_generate(
+        self,
+        request: GenerationRequest,
+        backend: Backend,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+        *,
+        force_new: bool = False,
+    ) -> TakeResult:
+        """The cached take, or a new one generated into the cache (``force_new`` always generates)."""
+        if not force_new:
+            cached = self.lookup(request)
+            if cached is not None:
+                return cached
+        result = backend.generate(request, self.slot(request), progress, cancel or CancelToken())
+        return self.commit(result)
+
+    def evict(self, request: GenerationRequest) -> None:
+        shutil.rmtree(self.folder(request), ignore_errors=True)
+
+    def entries(self) -> list[Path]:
+        """Folders holding a committed take (metadata present), oldest use first."""
+        if not self.root.is_dir():
+            return []
+        found = [meta.parent for meta in self.root.glob(f"??/*/{METADATA}")]
+        return sorted(found, key=lambda folder: (folder / METADATA).stat().st_mtime)
+
+    def size_bytes(self) -> int:
+        return sum(f.stat().st_size for f in self.root.rglob("*") if f.is_file()) if self.root.is_dir() else 0
+
+    def prune(self, max_bytes: int) -> list[Path]:
+        """Remove the least recently used takes until the cache is at most ``max_bytes``; returns what went."""
+        removed = []
+        total = self.size_bytes()
+        for folder in self.entries():
+            if total <= max_bytes:
+                break
+            freed = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+            shutil.rmtree(folder, ignore_errors=True)
+            total -= freed
+            removed.append(folder)
+        return removed
