@@ -10,7 +10,7 @@ Area = Qt.DockWidgetArea
 # object name -> (title, default area)
 DOCKS: dict[str, tuple[str, Area]] = {
     "storyboard": ("Storyboard", Area.LeftDockWidgetArea),
-    "preview": ("Preview", Area.RightDockWidgetArea),
+    "preview": ("Preview", Area.LeftDockWidgetArea),
     "inspector": ("Shot", Area.RightDockWidgetArea),
     "cast": ("Cast", Area.RightDockWidgetArea),
     "timeline": ("Timeline", Area.BottomDockWidgetArea),
@@ -31,6 +31,10 @@ def placeholder(text: str, parent: QWidget | None = None) -> QLabel:
 
 
 def create_docks(window: QMainWindow) -> dict[str, QDockWidget]:
+    """Storyboard | preview on top, timeline and the tabbed panels below them, the shot inspector (and cast)
+    down the whole right side, where a tall form has room."""
+    window.setCorner(Qt.Corner.TopRightCorner, Area.RightDockWidgetArea)
+    window.setCorner(Qt.Corner.BottomRightCorner, Area.RightDockWidgetArea)
     docks: dict[str, QDockWidget] = {}
     for name, (title, area) in DOCKS.items():
         dock = QDockWidget(title, window)
@@ -40,6 +44,7 @@ def create_docks(window: QMainWindow) -> dict[str, QDockWidget]:
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         window.addDockWidget(area, dock)
         docks[name] = dock
+    window.splitDockWidget(docks["storyboard"], docks["preview"], Qt.Orientation.Horizontal)
     window.splitDockWidget(docks["timeline"], docks["takes"], Qt.Orientation.Vertical)
     window.tabifyDockWidget(docks["inspector"], docks["cast"])
     window.tabifyDockWidget(docks["takes"], docks["lines"])
@@ -47,8 +52,8 @@ def create_docks(window: QMainWindow) -> dict[str, QDockWidget]:
     window.tabifyDockWidget(docks["queue"], docks["history"])
     docks["inspector"].raise_()
     docks["takes"].raise_()
-    window.resizeDocks([docks["storyboard"], docks["preview"]], [900, 640], Qt.Orientation.Horizontal)
-    window.resizeDocks([docks["preview"], docks["inspector"]], [360, 400], Qt.Orientation.Vertical)
-    window.resizeDocks([docks["storyboard"], docks["timeline"], docks["takes"]], [560, 150, 190],
+    window.resizeDocks([docks["storyboard"], docks["preview"], docks["inspector"]], [660, 520, 420],
+                       Qt.Orientation.Horizontal)
+    window.resizeDocks([docks["storyboard"], docks["timeline"], docks["takes"]], [520, 170, 210],
                        Qt.Orientation.Vertical)
     return docks

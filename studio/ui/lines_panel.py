@@ -132,7 +132,8 @@ class LinesPanel(QWidget):
             return
         number = project.shot_index(self.shot_id) + 1
         lines = project.lines_for_shot(self.shot_id)
-        self.heading.setText(f"Shot {number}: {len(lines)} line{'s' if len(lines) != 1 else ''}")
+        self.heading.setText(f"Shot {number}: {len(lines)} line{'s' if len(lines) != 1 else ''}" if lines else
+                             f"Shot {number} has no lines yet: type narration or dialogue below.")
         for line in lines:
             speaker = "Narrator"
             if line.speaker:

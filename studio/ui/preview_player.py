@@ -56,7 +56,7 @@ class Segment:
 
     shot_id: str
     take_id: str | None
-    path: Path | None
+    media: str | None  # bundle path of the clip (None: the shot has no usable take)
     start: int
     length: int
     source_in: int  # first source frame shown
@@ -184,6 +184,7 @@ class PreviewPlayer(QWidget):
         self._voices: list = []
         self._started_lines: set[str] = set()
         self.current_image: QImage | None = None
+        self._paths: dict[str, Path | None] = {}
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(240, 180)
@@ -308,12 +309,11 @@ class PreviewPlayer(QWidget):
         shot = project.shot(shot_id)
         take = shot.take(take_id)
         self.pause()
-        path = self._path(take.media)
         frames = max(1, take.frame_count)
         self.mode, self.take_ref = "take", (shot_id, take_id)
         self.fps = take.fps or project.fps
         index = project.shot_index(shot_id) + 1
-        self.segments = [Segment(shot_id, take_id, path, 0, frames, 0, frames, 1.0,
+        self.segments = [Segment(shot_id, take_id, take.media, 0, frames, 0, frames, 1.0,
                                  f"Shot {index} · take {shot.takes.index(take) + 1}")]
         self.title.setText(f"Shot {index} · take {shot.takes.index(take) + 1} of {len(shot.takes)}")
         self._update_marks()
@@ -340,19 +340,24 @@ class PreviewPlayer(QWidget):
                 continue
             ratio = (take.fps or project.fps) / project.fps
             out = take.trim_out if take.trim_out is not None else take.frame_count
-            segments.append(Segment(shot.id, take.id, self._path(take.media), span.start, span.duration,
+            segments.append(Segment(shot.id, take.id, take.media, span.start, span.duration,
                                     take.trim_in, min(out, take.frame_count), ratio, label))
         self.mode, self.take_ref, self.fps = "cut", None, project.fps
         self.segments = segments
         self.title.setText(f"Cut · {project.title}")
         self._update_marks()
 
-    def _path(self, relative: str) -> Path | None:
-        try:
-            path = self.session.media_path(relative)
-        except StoryreelError:
+    def _path(self, relative: str | None) -> Path | None:
+        """The file behind a bundle path, resolved when first shown (a 500-shot cut loads instantly)."""
+        if not relative:
             return None
-        return path if path.is_file() else None
+        if relative not in self._paths:
+            try:
+                path = self.session.media_path(relative)
+            except StoryreelError:
+                path = None
+            self._paths[relative] = path if path is not None and path.is_file() else None
+        return self._paths[relative]
 
     @property
     def length(self) -> int:
@@ -462,7 +467,7 @@ class PreviewPlayer(QWidget):
         from PySide6.QtMultimedia import QMediaPlayer
 
         segment = self.segment_at(self.position)
-        if (segment is None or segment.path != self._media_source
+        if (segment is None or self._path(segment.media) != self._media_source
                 or self._media.playbackState() != QMediaPlayer.PlaybackState.PlayingState):
             return None
         source = self._media.position() / 1000 * self.fps * segment.ratio
@@ -488,7 +493,7 @@ class PreviewPlayer(QWidget):
         project = self.session.project
         if segment is None:
             image = card_image(project.width, project.height, "", "Nothing to preview: add shots to the storyboard")
-        elif segment.path is None:
+        elif self._path(segment.media) is None:
             shot = next((s for s in project.shots if s.id == segment.shot_id), None)
             image = card_image(project.width, project.height, f"{segment.label} — no take yet",
                                shot.prompt if shot else "")
@@ -496,9 +501,10 @@ class PreviewPlayer(QWidget):
             if self._media is not None:
                 self.pixmap_item.hide()
                 return
-            rgb = self._reader.read(segment.path, segment.source_frame(frame))
+            path = self._path(segment.media)
+            rgb = self._reader.read(path, segment.source_frame(frame))
             image = rgb_to_qimage(rgb) if rgb is not None else card_image(
-                project.width, project.height, f"{segment.label} — clip unreadable", str(segment.path.name))
+                project.width, project.height, f"{segment.label} — clip unreadable", path.name)
         if self._media is not None:
             self.video_item.hide()
         self.current_image = image
@@ -513,12 +519,13 @@ class PreviewPlayer(QWidget):
         from PySide6.QtMultimedia import QMediaPlayer
 
         segment = self.segment_at(self.position)
-        if segment is None or segment.path is None:
+        path = self._path(segment.media) if segment is not None else None
+        if segment is None or path is None:
             self._media.pause()
             return
-        if segment.path != self._media_source:
-            self._media_source = segment.path
-            self._media.setSource(QUrl.fromLocalFile(str(segment.path)))
+        if path != self._media_source:
+            self._media_source = path
+            self._media.setSource(QUrl.fromLocalFile(str(path)))
             force = True
         self.video_item.show()
         self.pixmap_item.hide()
@@ -608,7 +615,8 @@ class PreviewPlayer(QWidget):
 
     # --- following the model ---------------------------------------------------------------------------------
     def _on_model_changed(self, kind: str, ids: tuple) -> None:
-        if kind == "saved":
+        if kind == "saved":  # a Save As may have moved the bundle
+            self._paths.clear()
             return
         if self.mode == "cut":
             self._load_cut()

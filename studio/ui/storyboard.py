@@ -163,8 +163,8 @@ class StoryboardModel(QAbstractListModel):
 class ShotCardDelegate(QStyledItemDelegate):
     """Draws a shot card: picture (or a calm placeholder), status badge, number, duration, prompt excerpt."""
 
-    CARD = QSize(216, 196)
-    PICTURE_H = 118
+    CARD = QSize(204, 190)
+    PICTURE_H = 112
 
     def __init__(self, session: ProjectSession, status: StatusSource, parent=None) -> None:
         super().__init__(parent)
