@@ -48,7 +48,8 @@ def dark_palette() -> QPalette:
 def apply_theme(app: QApplication) -> None:
     app.setStyle("Fusion")
     app.setPalette(dark_palette())
-    app.setStyleSheet(STYLE_FILE.read_text(encoding="utf-8"))
+    # The sheet names icons as @ICONS@/name.svg so it works wherever Storyreel is installed.
+    app.setStyleSheet(STYLE_FILE.read_text(encoding="utf-8").replace("@ICONS@", ICON_DIR.as_posix()))
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
