@@ -558,13 +558,17 @@ class MainWindow(QMainWindow):
             self._shuttle = direction * SHUTTLE_SPEEDS[level]
         else:
             self._shuttle = direction
-        self._preview_call("shuttle", float(self._shuttle))
+        self._preview_call("shuttle", self._shuttle)
 
     def step(self, frames: int) -> None:
         if not self._preview_call("step", frames) and self.session is not None:
             self.session.set_playhead(self.session.playhead() + frames)
 
     def mark(self, edge: str) -> None:
+        """I/O: on the take the preview is playing, else on the selected shot's active take at the playhead."""
+        if getattr(self.preview, "mode", None) == "take":
+            self._preview_call("mark_in" if edge == "in" else "mark_out")
+            return
         if self.session is None or not self.session.selected_shot_ids():
             return
         command = shot_edits.trim_at_playhead(self.session.project, self.session.selected_shot_ids()[0],
