@@ -61,7 +61,6 @@ class MainWindow(QMainWindow):
         self.generation: GenerationQueue | None = None
         self.preview: Any = None
         self.export_dialog: Any = None
-        self._shuttle = 0
         self.setObjectName("storyreel_main_window")
         self.resize(1600, 1000)
         self.setDockNestingEnabled(True)
@@ -550,15 +549,15 @@ class MainWindow(QMainWindow):
             dialog.open()
 
     def shuttle(self, direction: int) -> None:
-        """J/K/L: each press in the same direction doubles the speed; K stops."""
+        """J/K/L: each press in the same direction doubles the speed (up to 8x); K stops."""
+        current = int(getattr(self.preview, "speed", 0) or 0)
         if direction == 0:
-            self._shuttle = 0
-        elif (self._shuttle > 0) == (direction > 0) and self._shuttle:
-            level = min(SHUTTLE_SPEEDS.index(abs(self._shuttle)) + 1, len(SHUTTLE_SPEEDS) - 1)
-            self._shuttle = direction * SHUTTLE_SPEEDS[level]
+            target = 0
+        elif current * direction > 0:
+            target = direction * min(SHUTTLE_SPEEDS[-1], abs(current) * 2)
         else:
-            self._shuttle = direction
-        self._preview_call("shuttle", self._shuttle)
+            target = direction
+        self._preview_call("shuttle", target)
 
     def step(self, frames: int) -> None:
         if not self._preview_call("step", frames) and self.session is not None:

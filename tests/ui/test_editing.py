@@ -208,3 +208,27 @@ def test_reference_still_is_copied_into_the_bundle(qtbot, make_window, tmp_path)
     window.undo_action.trigger()
     assert window.session.project.shots[0].reference is None
     assert QPoint(0, 0).isNull()
+
+
+def test_playback_keys_drive_the_preview(qtbot, make_window, tmp_path):
+    window = make_window()
+    new_film(window, tmp_path)
+    for text in ("one", "two"):
+        type_shot(qtbot, window, text)
+    preview = window.panels["preview"]
+    view = window.panels["storyboard"].view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert preview.speed == 1
+    qtbot.keyClick(view, Qt.Key.Key_L)
+    assert preview.speed == 2
+    qtbot.keyClick(view, Qt.Key.Key_J)
+    assert preview.speed == -1
+    qtbot.keyClick(view, Qt.Key.Key_K)
+    assert preview.speed == 0
+    preview.seek(5)
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert preview.position == 6
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    assert preview.position == 4
