@@ -86,10 +86,7 @@ def _narrate(document: ProjectDocument, args: argparse.Namespace) -> int:
     from studio.voice import lines_needing_audio, narrate_lines, plan_narration
 
     provider = _provider_instance(args.provider, args)
-    if args.base_url and args.provider is None:
-        import os
-
-        os.environ["STORYREEL_ELEVENLABS_BASE_URL"] = args.base_url  # characters' own ElevenLabs voices use it too
+    options = {"elevenlabs": {"base_url": args.base_url}} if args.base_url else None
     if not document.project.lines:
         print("no lines to narrate: add one with `storyreel line add PATH SHOT_ID --text ...`")
         return 0
@@ -97,7 +94,7 @@ def _narrate(document: ProjectDocument, args: argparse.Namespace) -> int:
     if line_ids == []:
         print(f"all {len(document.project.lines)} line(s) already have audio (use --force for new takes)")
         return 0
-    plans = plan_narration(document, line_ids, provider=provider, force=args.force)
+    plans = plan_narration(document, line_ids, provider=provider, force=args.force, provider_options=options)
     billed = [p for p in plans if p.action == "send" and p.provider == "elevenlabs"]
     if billed:
         characters = sum(len(p.text) for p in billed)
@@ -111,7 +108,7 @@ def _narrate(document: ProjectDocument, args: argparse.Namespace) -> int:
                 print("nothing was sent", file=sys.stderr)
                 return 1
     report = narrate_lines(document, line_ids, provider=provider, progress=_progress_bar(len(plans)),
-                           force=args.force)
+                           force=args.force, provider_options=options)
     if args.json:
         print_json({"narrated": report.narrated, "reused": report.reused, "unchanged": report.unchanged,
                     "failed": report.failed, "not_attempted": report.not_attempted,

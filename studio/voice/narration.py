@@ -12,7 +12,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from engine.atomic_files import commit_file, temp_path_for
 from engine.progress import CancelToken, Progress, ProgressCallback, no_progress
@@ -69,19 +69,21 @@ class NarrationReport:
 class _Providers:
     """Provider instances by name; an explicit provider (name or instance) applies to every line."""
 
-    def __init__(self, override: str | VoiceProvider | None) -> None:
+    def __init__(self, override: str | VoiceProvider | None,
+                 options: dict[str, dict[str, Any]] | None = None) -> None:
         self.forced: str | None = None
         self._instances: dict[str, VoiceProvider] = {}
+        self._options = options or {}
         if isinstance(override, str):
             self.forced = override
-            get_provider(override)  # an unknown name fails here, before anything is done
+            self.get(override)  # an unknown name fails here, before anything is done
         elif override is not None:
             self.forced = override.name
             self._instances[override.name] = override
 
     def get(self, name: str) -> VoiceProvider:
         if name not in self._instances:
-            self._instances[name] = get_provider(name)
+            self._instances[name] = get_provider(name, **self._options.get(name, {}))
         return self._instances[name]
 
 
@@ -127,10 +129,11 @@ def _take_intact(bundle: Path, take: AudioTake) -> bool:
 
 
 def plan_narration(document: ProjectDocument, line_ids: list[str] | None = None, *,
-                   provider: str | VoiceProvider | None = None, force: bool = False) -> list[LinePlan]:
+                   provider: str | VoiceProvider | None = None, force: bool = False,
+                   provider_options: dict[str, dict[str, Any]] | None = None) -> list[LinePlan]:
     """What narrating ``line_ids`` (default: every line) would do, without doing it."""
     bundle = _bundle_of(document)
-    providers, cache = _Providers(provider), AudioCache.for_bundle(bundle)
+    providers, cache = _Providers(provider, provider_options), AudioCache.for_bundle(bundle)
     return [_plan_line(document.project, bundle, line, providers, cache, force)
             for line in _select(document.project, line_ids)]
 
@@ -149,17 +152,19 @@ def lines_needing_audio(document: ProjectDocument, *, provider: str | VoiceProvi
 
 def narrate_lines(document: ProjectDocument, line_ids: list[str] | None = None, *,
                   provider: str | VoiceProvider | None = None, progress: ProgressCallback = no_progress,
-                  cancel: CancelToken | None = None, force: bool = False) -> NarrationReport:
+                  cancel: CancelToken | None = None, force: bool = False,
+                  provider_options: dict[str, dict[str, Any]] | None = None) -> NarrationReport:
     """Give each of ``line_ids`` (default: all lines) a take in its speaker's voice.
 
     ``provider``: None = each character's own voice; 'espeak' = an offline draft of everything; an instance
     = that provider for every line. ``force`` makes a new take even when matching audio exists.
+    ``provider_options``: keyword arguments per provider name, e.g. ``{"elevenlabs": {"base_url": ...}}``.
     """
     bundle = _bundle_of(document)
     project = document.project
     lines = _select(project, line_ids)
     report = NarrationReport()
-    providers, cache = _Providers(provider), AudioCache.for_bundle(bundle)
+    providers, cache = _Providers(provider, provider_options), AudioCache.for_bundle(bundle)
     report.voices_assigned = _assign_voices(document)
     total = len(lines)
     try:
