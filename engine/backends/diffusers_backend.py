@@ -98,6 +98,14 @@ class DiffusersBackend:
         self._loaded: _Loaded | None = None
 
     # --- loading -------------------------------------------------------------------------------------------
+    def is_loaded(self, plan: GenerationPlan, request: GenerationRequest) -> bool:
+        """Whether this plan's pipeline is already in memory (a warm take: no loading)."""
+        if self._loaded is None:
+            return False
+        placement = placement_for(dict(request.options), device=self.device, dtype=self.dtype)
+        found = local_weights(plan.spec)
+        return found is not None and self._loaded.key == (str(found), plan.pipeline_class, placement)
+
     def pipeline_for(self, plan: GenerationPlan, request: GenerationRequest) -> _Loaded:
         """The loaded pipeline for this plan: reused if warm, else the old one is freed and this one loaded."""
         placement = placement_for(dict(request.options), device=self.device, dtype=self.dtype)
@@ -121,6 +129,11 @@ class DiffusersBackend:
         return self._loaded
 
     def _load(self, pipeline_cls: Any, location: str, plan: GenerationPlan, placement: Placement) -> Any:
+        from diffusers.utils import logging as diffusers_logging
+        from transformers.utils import logging as transformers_logging
+
+        diffusers_logging.disable_progress_bar()  # progress goes through our events, not bars on stderr
+        transformers_logging.disable_progress_bar()
         kwargs: dict[str, Any] = {"dtype": placement.dtype}
         if plan.spec.family.vae_in_float32 and placement.dtype_name != "float32":
             import torch
@@ -156,9 +169,11 @@ class DiffusersBackend:
         except ModelNotFound as exc:
             raise ModelUnavailable(str(exc)) from exc
         cancel.raise_if_cancelled()
-        progress(Progress("load", 0, 1, f"loading {plan.spec.title or plan.spec.id}"))
+        name = plan.spec.title or plan.spec.id
+        warm = self.is_loaded(plan, request)
+        progress(Progress("load", 0, 1, f"{name} is loaded" if warm else f"loading {name}"))
         loaded = self.pipeline_for(plan, request)
-        progress(Progress("load", 1, 1))
+        progress(Progress("load", 1, 1, "warm" if warm else "loaded"))
         load_s = time.perf_counter() - started
         cancel.raise_if_cancelled()
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 WORDS = (
-    "a the of and in on at with to from over under lighthouse keeper storm sea wave night light lamp man woman "
-    "girl boy dog cat walks runs looks stands sits rain wind cliff rock boat ship sky cloud sun moon star door "
-    "window room stairs old young red blue dark bright slow fast close wide shot camera pushes in out morning"
-).split()
+    "a", "the", "of", "and", "in", "on", "at", "with", "to", "from", "over", "under", "lighthouse",
+    "keeper", "storm", "sea", "wave", "night", "light", "lamp", "man", "woman", "girl", "boy", "dog",
+    "cat", "walks", "runs", "looks", "stands", "sits", "rain", "wind", "cliff", "rock", "boat", "ship",
+    "sky", "cloud", "sun", "moon", "star", "door", "window", "room", "stairs", "old", "young", "red",
+    "blue", "dark", "bright", "slow", "fast", "close", "wide", "shot", "camera", "pushes", "in", "out",
+    "morning",
+)
 
 
 def build_tokenizer():
@@ -37,7 +40,12 @@ def build_tiny_wan(folder: Path, *, image_to_video: bool = False) -> Path:
     """A tiny Wan checkpoint. ``image_to_video`` builds a Wan 2.2 TI2V-style one (``expand_timesteps``: the
     reference is encoded by the VAE, no CLIP encoder), which serves both text- and image-to-video."""
     import torch
-    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler, WanPipeline, WanTransformer3DModel
+    from diffusers import (
+        AutoencoderKLWan,
+        FlowMatchEulerDiscreteScheduler,
+        WanPipeline,
+        WanTransformer3DModel,
+    )
     from transformers import UMT5Config, UMT5EncoderModel
 
     tokenizer = build_tokenizer()
@@ -62,7 +70,12 @@ def build_tiny_wan(folder: Path, *, image_to_video: bool = False) -> Path:
 def build_tiny_ltx(folder: Path) -> Path:
     """A tiny LTX-Video checkpoint (serves text- and image-to-video)."""
     import torch
-    from diffusers import AutoencoderKLLTXVideo, FlowMatchEulerDiscreteScheduler, LTXPipeline, LTXVideoTransformer3DModel
+    from diffusers import (
+        AutoencoderKLLTXVideo,
+        FlowMatchEulerDiscreteScheduler,
+        LTXPipeline,
+        LTXVideoTransformer3DModel,
+    )
     from transformers import T5Config, T5EncoderModel
 
     tokenizer = build_tokenizer()
@@ -84,3 +97,27 @@ def build_tiny_ltx(folder: Path) -> Path:
                        text_encoder=text_encoder, tokenizer=tokenizer)
     pipe.save_pretrained(folder)
     return Path(folder)
+
+
+def ensure_tiny_models(root: Path) -> dict[str, Path]:
+    """Build (once per folder) the tiny checkpoints the engine tests use: wan (text-to-video), wan_ti2v
+    (text- and image-to-video) and ltx."""
+    root = Path(root)
+    builders = {
+        "wan": lambda d: build_tiny_wan(d),
+        "wan_ti2v": lambda d: build_tiny_wan(d, image_to_video=True),
+        "ltx": build_tiny_ltx,
+    }
+    folders = {}
+    for name, build in builders.items():
+        folder = root / name
+        if not folder.is_dir():
+            import shutil
+
+            partial = root / f".{name}.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            build(partial)
+            partial.rename(folder)  # whole or absent: an interrupted build is never loaded
+        folders[name] = folder
+    return folders
+
