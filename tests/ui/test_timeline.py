@@ -191,9 +191,9 @@ def test_transition_change_draws_overlap(timeline):
 def test_timeline_paints_filmstrip_and_waveform(timeline, qtbot):
     session, view = timeline
     for item in view._clips.values():
-        view.filmstrips.frames(item.media)
+        view._frames_for(item.media)
     view.filmstrips.wait()
-    qtbot.waitUntil(lambda: all(view.filmstrips.frames(i.media) for i in view._clips.values()))
+    qtbot.waitUntil(lambda: all(view._frames_for(i.media) for i in view._clips.values()))
     view.viewport().repaint()
     image = view.viewport().grab().toImage()
     # The middle of the first clip shows its take's red frames; of the third, blue.

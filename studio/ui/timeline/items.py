@@ -7,8 +7,8 @@ device coordinates, so scrolling a 500-shot cut blits cached pixmaps instead of 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from . import style
 from .waveform import resample_peaks
 
-FrameSource = Callable[[Path], "list[tuple[int, QPixmap]] | None"]
+FrameSource = Callable[[str], "list[tuple[int, QPixmap]] | None"]  # bundle path -> frames (None: decoding)
+PeakSource = Callable[[str], "np.ndarray | None"]  # bundle path of a WAV -> waveform peaks
 
 _LABEL_FONT = QFont()
 _LABEL_FONT.setPixelSize(11)
@@ -63,14 +64,14 @@ class ClipItem(_BoxItem):
         self._frames = frames
         self.label = ""
         self.duration_text = ""
-        self.media: Path | None = None  # the active take's clip (or still) for the filmstrip
+        self.media: str | None = None  # bundle path of the active take's clip (or still) for the filmstrip
         self.source_range = (0, 1)  # trimmed source frames shown across the clip
         self.state = "empty"  # empty | ready | failed | offline
         self.selected = False
         self.hover_edge: str | None = None
         self.setZValue(1)
 
-    def set_content(self, *, label: str, duration_text: str, media: Path | None, source_range: tuple[int, int],
+    def set_content(self, *, label: str, duration_text: str, media: str | None, source_range: tuple[int, int],
                     state: str, tooltip: str) -> None:
         if (label, duration_text, media, source_range, state) != (
                 self.label, self.duration_text, self.media, self.source_range, self.state):
@@ -184,22 +185,26 @@ class LineItem(_BoxItem):
 
     kind = "line"
 
-    def __init__(self, line_id: str) -> None:
+    def __init__(self, line_id: str, peaks: PeakSource) -> None:
         super().__init__(10, style.VOICE_LANE_H - 4)
         self.line_id = line_id
         self.label = ""
         self.colour = style.NARRATION
-        self.peaks = None  # waveform peaks at PEAKS_PER_SECOND (None: no audio yet)
+        self._peak_source = peaks
+        self.audio: str | None = None  # bundle path of the active audio take (None: not narrated yet)
         self.status = "pending"
         self.estimated = True
         self.setZValue(2)
 
-    def set_content(self, *, label: str, colour: QColor, peaks, status: str, estimated: bool,
+    @property
+    def peaks(self) -> np.ndarray | None:
+        return self._peak_source(self.audio) if self.audio else None
+
+    def set_content(self, *, label: str, colour: QColor, peaks: str | None, status: str, estimated: bool,
                     tooltip: str) -> None:
-        same_peaks = peaks is self.peaks
-        if not same_peaks or (label, colour, status, estimated) != (self.label, self.colour, self.status,
-                                                                     self.estimated):
-            self.label, self.colour, self.peaks = label, colour, peaks
+        if (label, colour, peaks, status, estimated) != (self.label, self.colour, self.audio, self.status,
+                                                         self.estimated):
+            self.label, self.colour, self.audio = label, colour, peaks
             self.status, self.estimated = status, estimated
             self.update()
         if self.toolTip() != tooltip:
@@ -217,9 +222,10 @@ class LineItem(_BoxItem):
             border.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(border)
         painter.drawRoundedRect(rect, 3, 3)
-        if self.peaks is not None and self._w > 4:
+        peaks = self.peaks
+        if peaks is not None and self._w > 4:
             columns = int(self._w) - 2
-            values = resample_peaks(self.peaks, columns)
+            values = resample_peaks(peaks, columns)
             mid, amp = rect.center().y() + 3, (rect.height() - 10) / 2
             path = QPainterPath()
             for x, value in enumerate(values):
@@ -238,16 +244,17 @@ class LineItem(_BoxItem):
 class MusicItem(_BoxItem):
     kind = "music"
 
-    def __init__(self, clip_id: str) -> None:
+    def __init__(self, clip_id: str, peaks: PeakSource) -> None:
         super().__init__(10, style.MUSIC_H - 4)
         self.clip_id = clip_id
         self.label = ""
-        self.peaks = None
+        self._peak_source = peaks
+        self.audio: str | None = None
         self.setZValue(2)
 
-    def set_content(self, *, label: str, peaks, tooltip: str) -> None:
-        if label != self.label or peaks is not self.peaks:
-            self.label, self.peaks = label, peaks
+    def set_content(self, *, label: str, peaks: str | None, tooltip: str) -> None:
+        if label != self.label or peaks != self.audio:
+            self.label, self.audio = label, peaks
             self.update()
         self.setToolTip(tooltip)
 
@@ -256,8 +263,9 @@ class MusicItem(_BoxItem):
         painter.setBrush(style.MUSIC)
         painter.setPen(QPen(style.MUSIC.lighter(150), 1))
         painter.drawRoundedRect(rect, 3, 3)
-        if self.peaks is not None and self._w > 4:
-            values = resample_peaks(self.peaks, int(self._w) - 2)
+        peaks = self._peak_source(self.audio) if self.audio else None
+        if peaks is not None and self._w > 4:
+            values = resample_peaks(peaks, int(self._w) - 2)
             mid, amp = rect.center().y() + 3, (rect.height() - 10) / 2
             path = QPainterPath()
             for x, value in enumerate(values):

@@ -105,7 +105,8 @@ class TimelineView(QGraphicsView):
         self._transitions: dict[str, TransitionItem] = {}
         self._lines: dict[str, LineItem] = {}
         self._music: dict[str, MusicItem] = {}
-        self._media_cache: dict[str, Path | None] = {}
+        self._resolved: dict[str, Path | None] = {}
+        self._resolved_bundle = session.bundle
         self._drag: _Drag | None = None
         self._hover_clip: ClipItem | None = None
 
@@ -230,20 +231,29 @@ class TimelineView(QGraphicsView):
     def _on_changed(self, kind: str, ids: tuple) -> None:
         if kind == "saved":
             return
-        if kind in ("project", "takes"):
-            self._media_cache.clear()  # a new take may reuse a path whose file changed
         self._sync_timer.start()
 
-    def _media(self, relative: str | None) -> Path | None:
+    def resolve(self, relative: str | None) -> Path | None:
+        """The file behind a bundle path, resolved once (lazily: only clips that get painted ask)."""
         if not relative:
             return None
-        if relative not in self._media_cache:
+        if self.session.bundle != self._resolved_bundle:  # Save As moved the project
+            self._resolved.clear()
+            self._resolved_bundle = self.session.bundle
+        if relative not in self._resolved:
             try:
-                path = self.session.media_path(relative)
-                self._media_cache[relative] = path if path.is_file() else None
+                self._resolved[relative] = self.session.media_path(relative)
             except StoryreelError:
-                self._media_cache[relative] = None
-        return self._media_cache[relative]
+                self._resolved[relative] = None
+        return self._resolved[relative]
+
+    def _frames_for(self, relative: str):
+        path = self.resolve(relative)
+        return self.filmstrips.frames(path) if path is not None else []
+
+    def _peaks_for(self, relative: str):
+        path = self.resolve(relative)
+        return self.waveforms.peaks(path) if path is not None else None
 
     def sync(self) -> None:
         """Bring every item in line with the model (cheap when little changed)."""
@@ -278,17 +288,15 @@ class TimelineView(QGraphicsView):
             alive.add(shot.id)
             item = self._clips.get(shot.id)
             if item is None:
-                item = self._clips[shot.id] = ClipItem(shot.id, self.filmstrips.frames)
+                item = self._clips[shot.id] = ClipItem(shot.id, self._frames_for)
                 scene.addItem(item)
             item.set_geometry(span.start * ppf, top, span.duration * ppf, style.VIDEO_H)
             take = shot.active()
             media, state, source = None, "empty", (0, 1)
             if take is not None:
-                media = self._media(take.media) if take.status == "ready" else None
-                if media is None:
-                    media = self._media(take.thumbnail)
-                state = "ready" if take.status == "ready" and media is not None else (
-                    "failed" if take.status == "failed" else "offline")
+                # Opening marked takes with missing files offline; paths resolve only when painted.
+                media = take.media if take.status == "ready" else take.thumbnail
+                state = take.status if take.status in ("ready", "failed") else "offline"
                 source = (take.trim_in, take.trim_out if take.trim_out is not None else max(1, take.frame_count))
             prompt = shot.prompt.strip().splitlines()[0] if shot.prompt.strip() else "(no prompt)"
             duration = format_duration(span.duration, project.fps)
@@ -320,7 +328,7 @@ class TimelineView(QGraphicsView):
             alive.add(line.id)
             item = self._lines.get(line.id)
             if item is None:
-                item = self._lines[line.id] = LineItem(line.id)
+                item = self._lines[line.id] = LineItem(line.id, self._peaks_for)
                 scene.addItem(item)
             item.set_geometry(span.start * ppf, top + span.lane * style.VOICE_LANE_H + 2, span.duration * ppf,
                               style.VOICE_LANE_H - 4)
@@ -329,10 +337,7 @@ class TimelineView(QGraphicsView):
             name = speaker.name if speaker else "Narrator"
             dialogue = speaker is not None and not speaker.is_narrator
             audio = line.active()
-            peaks = None
-            if audio is not None and audio.status == "ready":
-                path = self._media(audio.media)
-                peaks = self.waveforms.peaks(path) if path is not None else None
+            peaks = audio.media if audio is not None and audio.status == "ready" else None
             status = {"pending": "not narrated yet", "stale": "voice changed: re-narrate", "failed": "narration failed",
                       "ready": "narrated"}[line.status]
             item.set_content(label=f"{name}: {line.text}", colour=style.DIALOGUE if dialogue else style.NARRATION,
@@ -351,11 +356,10 @@ class TimelineView(QGraphicsView):
             alive.add(clip.id)
             item = self._music.get(clip.id)
             if item is None:
-                item = self._music[clip.id] = MusicItem(clip.id)
+                item = self._music[clip.id] = MusicItem(clip.id, self._peaks_for)
                 scene.addItem(item)
             item.set_geometry(span.start * ppf, top + 2, span.duration * ppf, style.MUSIC_H - 4)
-            path = self._media(clip.media)
-            peaks = self.waveforms.peaks(path) if path is not None and path.suffix.lower() == ".wav" else None
+            peaks = clip.media if clip.media.lower().endswith(".wav") else None
             title = clip.title or Path(clip.media).stem
             duck = ", ducks under voice" if clip.duck else ""
             item.set_content(label=f"♪ {title}   {clip.gain_db:+.1f} dB", peaks=peaks,
@@ -365,7 +369,7 @@ class TimelineView(QGraphicsView):
 
     def _on_filmstrip_ready(self, path: str) -> None:
         for item in self._clips.values():
-            if item.media is not None and str(item.media) == path:
+            if item.media is not None and str(self.resolve(item.media)) == path:
                 item.update()
 
     def _on_selection(self, ids: list) -> None:

@@ -1,0 +1,136 @@
+"""UI at scale: a 500-shot project opens and paints in <= 1.5 s; scrolling the timeline repaints in <= 16 ms.
+
+Builds a project of 500 shots whose takes reference four real small clips (and their thumbnails), opens it in
+the real main window (offscreen), and measures:
+- open_paint: from ``open_project`` to the first complete paint of the window (storyboard and timeline
+  included; ``grab()`` renders every visible widget);
+- timeline_scroll: the median time of ``viewport().repaint()`` while the timeline is scrolled through the cut.
+Prints one JSON line per figure: ``ratio`` = measured / target, ``target`` = 1.0.
+Run: ``.venv/bin/python bench/ui_scale.py`` (``--shots N`` to change the size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+
+OPEN_TARGET_S = 1.5
+SCROLL_TARGET_MS = 16.0
+CLIP_COLOURS = [(180, 70, 50), (60, 120, 170), (200, 170, 60), (90, 150, 90)]
+
+
+def build_project(root: Path, shots: int) -> Path:
+    """A saved bundle of ``shots`` shots with takes (shared small clips), lines on every fourth shot."""
+    from engine.video_io import thumbnail, write_video
+    from studio.project import Character, Line, Project, ProjectDocument, Shot, Take
+    from studio.project.store import save
+
+    project = Project(title=f"Scale test ({shots} shots)", width=640, height=360)
+    document = ProjectDocument.create(root / "scale", project)
+    bundle = document.bundle
+    clips = []
+    for index, colour in enumerate(CLIP_COLOURS):
+        frames = []
+        for i in range(48):
+            frame = np.empty((180, 320, 3), np.uint8)
+            frame[:] = colour
+            frame[40:140, (i * 5) % 280:(i * 5) % 280 + 40] = 240
+            frames.append(frame)
+        media = f"media/clips/clip{index}.mp4"
+        (bundle / media).parent.mkdir(parents=True, exist_ok=True)
+        write_video(bundle / media, frames, 24, preset="ultrafast")
+        thumb = f"media/clips/clip{index}.jpg"
+        import cv2
+
+        cv2.imwrite(str(bundle / thumb), cv2.cvtColor(thumbnail(frames[0]), cv2.COLOR_RGB2BGR))
+        clips.append((media, thumb))
+    narrator = Character(name="Narrator", is_narrator=True)
+    project.cast.append(narrator)
+    for index in range(shots):
+        media, thumb = clips[index % len(clips)]
+        shot = Shot(prompt=f"Shot {index + 1}: the keeper crosses the gallery, storm light on the glass",
+                    duration_frames=36 + (index % 5) * 12)
+        take = Take(media=media, thumbnail=thumb, first_frame=thumb, last_frame=thumb, width=320, height=180,
+                    fps=24, frame_count=48)
+        shot.takes.append(take)
+        shot.active_take = take.id
+        project.shots.append(shot)
+        if index % 4 == 0:
+            project.lines.append(Line(text=f"Line {index}: the lamp must not go out tonight.", shot_id=shot.id))
+    save(bundle, project)
+    return bundle
+
+
+def measure(bundle: Path, settings_dir: Path) -> dict:
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from studio.ui.app import apply_theme
+    from studio.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    apply_theme(app)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings_dir))
+    settings = QSettings(str(settings_dir / "bench.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings)
+    window.resize(1600, 1000)
+    window.show()
+    QCoreApplication.processEvents()
+    window.grab()  # warm up fonts, styles and the empty window
+
+    started = time.perf_counter()
+    assert window.open_project(bundle), "the bench project did not open"
+    QCoreApplication.processEvents()  # the layout, the coalesced rebuilds
+    window.grab()  # every visible widget painted once
+    open_paint = time.perf_counter() - started
+
+    timeline = window.panels["timeline"]
+    timeline.set_zoom(2.0)
+    bar = timeline.horizontalScrollBar()
+    viewport = timeline.viewport()
+    times = []
+    step = max(1, viewport.width() // 3)
+    for value in range(0, bar.maximum(), step):
+        bar.setValue(value)
+        QCoreApplication.processEvents()
+        t0 = time.perf_counter()
+        viewport.repaint()
+        times.append((time.perf_counter() - t0) * 1000)
+    storyboard_shots = len(window.session.project.shots)
+    window.shutdown()
+    window.close()
+    return {"open_paint_s": open_paint, "scroll_ms": times, "shots": storyboard_shots}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shots", type=int, default=500)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="storyreel-uibench-") as tmp:
+        root = Path(tmp)
+        bundle = build_project(root, args.shots)
+        result = measure(bundle, root / "settings")
+    median = statistics.median(result["scroll_ms"])
+    print(json.dumps({"bench": "ui_scale.open_paint", "shots": result["shots"],
+                      "seconds": round(result["open_paint_s"], 3), "target_s": OPEN_TARGET_S,
+                      "ratio": round(result["open_paint_s"] / OPEN_TARGET_S, 3), "target": 1.0}))
+    print(json.dumps({"bench": "ui_scale.timeline_scroll", "shots": result["shots"],
+                      "median_ms": round(median, 2), "max_ms": round(max(result["scroll_ms"]), 2),
+                      "repaints": len(result["scroll_ms"]), "target_ms": SCROLL_TARGET_MS,
+                      "ratio": round(median / SCROLL_TARGET_MS, 3), "target": 1.0}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
