@@ -660,9 +660,16 @@ class PreviewPlayer(QWidget):
         action()
         event.accept()
 
-    def closeEvent(self, event) -> None:
+    def stop(self) -> None:
+        """Stop playback and release open clips (the window calls this when it closes or drops the project)."""
         self.pause()
+        self._stop_voices()
         self._reader.close()
         if self._media is not None:
             self._media.stop()
+            self._media.setSource(QUrl())
+            self._media_source = None
+
+    def closeEvent(self, event) -> None:
+        self.stop()
         super().closeEvent(event)
