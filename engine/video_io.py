@@ -135,7 +135,7 @@ class VideoWriter:
                 continue  # drain so the producer never blocks on a dead pipe
             try:
                 stdin.write(data)
-            except (BrokenPipeError, OSError) as error:
+            except Exception as error:  # ffmpeg gone (broken pipe) or worse: report it, keep draining
                 self._feed_error = error
         with contextlib.suppress(BrokenPipeError, OSError):
             stdin.close()

@@ -89,7 +89,8 @@ class ShotRenderer:
         scale = fit_scale(self.views, spec.width, spec.height, width / 2, height / 2, cap=math.inf)
         factor = self._density / scale
         first = self._resample(self.still, factor)
-        layer_scale = scale * first.shape[1] / width
+        # Rounding the resampled size changes each side a little: keep the tighter one so frames stay inside.
+        layer_scale = scale * min(first.shape[1] / width, first.shape[0] / height)
         layers = [Layer(first, 1.0, layer_scale)]
         if self.last_still is not None:
             last = _cover(self.last_still, first.shape[1], first.shape[0])
@@ -115,7 +116,8 @@ class ShotRenderer:
             safe_box=visible_throughout(type_views, ratio, spec.width, spec.height),
         )
         self.missing_glyphs = set(card.missing_glyphs)
-        scale = ratio * card.background.shape[1] / (spec.width * CARD_MARGIN)
+        canvas_h, canvas_w = card.background.shape[:2]
+        scale = ratio * min(canvas_w / (spec.width * CARD_MARGIN), canvas_h / (spec.height * CARD_MARGIN))
         self._vignette = _vignette(spec.width, spec.height)
         return [Layer(card.background, 1.0, scale), Layer(card.foreground, gain, scale)]
 

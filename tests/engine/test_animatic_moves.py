@@ -125,3 +125,26 @@ def test_any_aspect_fills_the_frame_without_borders(tmp_path: Path, still_file: 
         brightness = frame.astype(int).sum(axis=2)
         for edge in (brightness[0], brightness[-1], brightness[:, 0], brightness[:, -1]):
             assert np.median(edge) > 60  # the test still is bright everywhere; a border would be black
+
+
+@pytest.mark.parametrize("camera", ["static", "push_in", "pull_out", "pan_left", "tilt_down", "truck_right",
+                                    "orbit", "handheld"])
+@pytest.mark.parametrize(("source", "frame"), [((400, 300), (160, 90)), ((300, 500), (240, 100)),
+                                               ((1000, 200), (96, 160))])
+@pytest.mark.parametrize("kind", ["still", "card"])
+def test_every_frame_samples_inside_the_source(camera: str, source: tuple[int, int], frame: tuple[int, int],
+                                               kind: str) -> None:
+    """The geometric guarantee behind 'no borders': each frame's footprint lies inside the prepared source."""
+    from engine.animatic.camera_moves import frame_corners, source_matrix
+    from engine.animatic.shot_renderer import ShotRenderer, ShotSpec
+
+    still = np.zeros((source[1], source[0], 3), np.uint8) if kind == "still" else None
+    renderer = ShotRenderer(ShotSpec(frame[0], frame[1], 30, 24, camera, seed=8), still=still)
+    layer = renderer.layers[0]
+    height, width = layer.image.shape[:2]
+    corners = frame_corners(*frame)
+    for view in renderer.views:
+        mapped = source_matrix(view, layer.scale, width, height) @ corners
+        xs, ys = mapped[0] / mapped[2], mapped[1] / mapped[2]
+        assert xs.min() >= -0.5 - 1e-6 and xs.max() <= width - 0.5 + 1e-6
+        assert ys.min() >= -0.5 - 1e-6 and ys.max() <= height - 0.5 + 1e-6
