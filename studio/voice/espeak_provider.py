@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from engine.progress import CancelToken, Progress, ProgressCallback, no_progress
 from studio.project.model import Voice
 
@@ -115,15 +117,29 @@ class EspeakProvider:
 
 
 def word_timings(text: str, synthesis: Synthesis) -> tuple[Timing, ...]:
-    """Word events -> (word, start, end): a word lasts until the next one starts, the last until the audio ends."""
+    """Word events -> (word, start, end). A word ends where the sound stops before the next word (or the end),
+    so the pause after a comma is not counted as part of the word."""
     duration = synthesis.samples.size / synthesis.sample_rate
-    events = [w for w in synthesis.words if w.length > 0]
+    events = []
+    for word in synthesis.words:
+        # Scripts espeak spells out (e.g. kanji) repeat one span for every spoken piece: keep it once.
+        if word.length > 0 and not (events and (events[-1].text_position, events[-1].length) ==
+                                    (word.text_position, word.length)):
+            events.append(word)
+    frame = max(1, synthesis.sample_rate // 100)  # 10 ms
+    count = synthesis.samples.size // frame
+    levels = np.abs(synthesis.samples[: count * frame].astype(np.int32)).reshape(count, frame).max(axis=1)
+    quiet = levels < max(1, int(levels.max(initial=0) * 0.02))
     timings: list[Timing] = []
     for index, word in enumerate(events):
-        following = events[index + 1].start_seconds if index + 1 < len(events) else duration
         start = min(word.start_seconds, duration)
+        following = events[index + 1].start_seconds if index + 1 < len(events) else duration
+        end = max(start, min(following, duration))
+        last = min(int(end * 100), count)  # walk back over silence, never before the word's start
+        while last > int(start * 100) + 1 and quiet[last - 1]:
+            last -= 1
         timings.append(Timing(text[word.text_position:word.text_position + word.length], start,
-                              max(start, min(following, duration))))
+                              max(start, min(end, last / 100))))
     return tuple(timings)
 
 

@@ -64,6 +64,8 @@ def test_word_timings_follow_the_text(espeak, tmp_path: Path) -> None:
     # The pause after the comma: the word after it starts later than its neighbours' pace would predict.
     midnight, and_ = audio.words[4], audio.words[5]
     assert and_.start - midnight.start > 0.3
+    assert and_.start - midnight.end > 0.1  # the pause is not part of the word
+    assert midnight.end - midnight.start > 0.2
 
 
 def median_f0(path: Path) -> float:
