@@ -172,12 +172,17 @@ class EngineClient:
         with self._lock:
             return self._process.pid if self._process is not None and self._process.is_alive() else None
 
-    def close(self, timeout: float = 10.0) -> None:
-        """Stop the worker. Unfinished jobs (a running one included) stay saved for the next client."""
+    def close(self, timeout: float = 10.0, *, keep_pending: bool = True) -> None:
+        """Stop the worker. Unfinished jobs (a running one included) stay saved for the next client, unless
+        ``keep_pending`` is False (they are cancelled)."""
         with self._lock:
             if self._closing:
                 return
             self._closing = True
+            if not keep_pending:
+                for job in self._queue.pending(include_running=True):
+                    self._queue.finish(job.id, "cancelled")
+                    self._publish(Cancelled(job.id))
             self._queue.save()
         self._wake.set()
         self._thread.join(timeout)

@@ -1,0 +1,135 @@
+"""``storyreel generate`` (takes for shots, with a progress bar) and ``storyreel models`` (what can generate)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from engine.progress import Progress
+from studio.project.errors import NotFound
+from studio.project.model import Project
+
+from .common import UsageError, open_document, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    gen = sub.add_parser("generate", help="generate takes for shots (all shots by default)")
+    gen.add_argument("path")
+    gen.add_argument("--shot", action="append", default=None, metavar="ID",
+                     help="a shot id or number (1 = first); repeat for several")
+    gen.add_argument("--backend", choices=("animatic", "diffusers"), default=None,
+                     help="engine to use (default: the shot's, else the project's)")
+    gen.add_argument("--model", default=None, metavar="ID", help="diffusers model id or local folder")
+    gen.add_argument("--takes", type=_positive, default=1, metavar="N", help="takes per shot (default 1)")
+    gen.add_argument("--missing-only", action="store_true", help="only shots without a usable take")
+    gen.set_defaults(func=generate_command)
+
+    models = sub.add_parser("models", help="list video models, their constraints and whether they are here")
+    models.add_argument("--json", action="store_true")
+    models.add_argument("--folder", action="append", type=Path, default=[], metavar="PATH",
+                        help="also describe a local diffusers model folder")
+    models.set_defaults(func=models_command)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError("takes must be between 1 and 100")
+    return value
+
+
+def _shot_ids(project: Project, given: list[str] | None) -> list[str] | None:
+    if not given:
+        return None
+    ids = []
+    for value in given:
+        if any(shot.id == value for shot in project.shots):
+            ids.append(value)
+        elif value.isdigit() and 1 <= int(value) <= len(project.shots):
+            ids.append(project.shots[int(value) - 1].id)
+        else:
+            raise NotFound(f"no shot {value!r} in this project (see `storyreel shot list`)")
+    return ids
+
+
+class _Bar:
+    """A tqdm bar on stderr fed by Progress updates."""
+
+    def __init__(self) -> None:
+        self.bar = None  # made on the first update, so a run with nothing to do prints no bar
+
+    def __call__(self, update: Progress) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=max(1, update.total), file=sys.stderr, dynamic_ncols=True,
+                            bar_format="{l_bar}{bar}| {elapsed}<{remaining} {postfix}")
+        if update.total and self.bar.total != update.total:
+            self.bar.total = update.total
+        self.bar.n = update.done
+        if update.message:
+            self.bar.set_postfix_str(update.message, refresh=False)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def generate_command(args: argparse.Namespace) -> int:
+    from studio.generation import generate_shots
+
+    if args.model and args.backend == "animatic":
+        raise UsageError("--model applies to the diffusers engine, not the animatic one")
+    backend = args.backend or ("diffusers" if args.model else None)
+    document = open_document(args.path)
+    ids = _shot_ids(document.project, args.shot)
+    if not document.project.shots:
+        raise UsageError("this project has no shots yet (add some with `storyreel shot add`)")
+    bar = _Bar()
+    try:
+        takes = generate_shots(document, ids, backend=backend, model_id=args.model, takes=args.takes,
+                               missing_only=args.missing_only, progress=bar)
+    finally:
+        bar.close()
+    if not takes:
+        print("nothing to generate: every shot already has a take" if args.missing_only else "nothing to generate")
+        return 0
+    project = document.project
+    for take in takes:
+        shot = next(s for s in project.shots if any(t.id == take.id for t in s.takes))
+        number = project.shot_index(shot.id) + 1
+        where = "from the take cache" if take.metadata.get("from_cache") else take.backend
+        print(f"shot {number} ({shot.id}): take {take.id} — {take.width}x{take.height}, {take.frame_count} frames "
+              f"at {take.fps:g} fps, seed {take.seed} ({where})")
+        for note in take.metadata.get("notes") or []:
+            print(f"  note: {note}")
+    return 0
+
+
+def models_command(args: argparse.Namespace) -> int:
+    from engine.model_registry import ModelNotFound, list_models
+
+    try:
+        rows = list_models(args.folder)
+    except ModelNotFound as exc:
+        raise UsageError(str(exc)) from exc
+    if args.json:
+        print_json(rows)
+        return 0
+    print(f"{'MODEL':<44} {'FAMILY':<6} {'TASKS':<18} {'FRAMES':<7} {'SIZE/':<5} {'FPS':<4} HERE")
+    for row in rows:
+        tasks = ",".join({"text_to_video": "t2v", "image_to_video": "i2v", "first_last_frame": "flf"}.get(t, t)
+                         for t in row["tasks"])  # type: ignore[union-attr]
+        here = row["local_path"] or "no"
+        print(f"{row['id']!s:<44} {row['family']!s:<6} {tasks:<18} {row['frames']!s:<7} {row['size_multiple']!s:<5} "
+              f"{row['native_fps']!s:<4} {here}")
+    missing = [row["id"] for row in rows if not row["present"]]
+    if missing:
+        print(f"\nget a model with `hf download <MODEL>` (e.g. hf download {missing[0]}); "
+              f"the animatic engine needs none", file=sys.stderr)
+    return 0

@@ -1,0 +1,69 @@
+"""Shot -> GenerationRequest: size from the project frame and the shot's aspect, time in project frames."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.backends.registry import BACKEND_NAMES
+from engine.model_registry import ModelNotFound, resolve_model
+from engine.request import GenerationRequest, RequestError
+from studio.project.errors import ProjectError, StoryreelError
+from studio.project.model import Project, Shot, parse_aspect
+from studio.project.store import resolve_media
+
+
+class GenerationError(StoryreelError):
+    """A shot that cannot be turned into a generation request, or a take that cannot be stored."""
+
+
+def frame_size_for_aspect(project_width: int, project_height: int, aspect: str) -> tuple[int, int]:
+    """The largest frame of ``aspect`` that fits inside the project frame, with even sides (H.264)."""
+    ratio = parse_aspect(aspect)
+    if ratio >= project_width / project_height:
+        width, height = project_width, project_width / ratio
+    else:
+        width, height = project_height * ratio, project_height
+    even = lambda side: max(16, int(round(side / 2)) * 2)  # noqa: E731 - tiny local rule
+    return min(even(width), project_width), min(even(height), project_height)
+
+
+def shot_label(project: Project, shot: Shot) -> str:
+    """'SHOT 3 · PUSH IN': the slug the animatic card and the queue show."""
+    number = project.shot_index(shot.id) + 1
+    return f"SHOT {number} · {shot.camera.replace('_', ' ').upper()}"
+
+
+def request_for_shot(project: Project, shot: Shot, bundle: Path, *, backend: str | None = None,
+                     model_id: str | None = None, seed: int | None = None) -> GenerationRequest:
+    """The frozen request for one take of ``shot`` (``seed`` None = the shot's seed)."""
+    engine = project.engine
+    backend = backend or shot.backend or engine.backend
+    if backend not in BACKEND_NAMES:
+        raise GenerationError(f"unknown engine {backend!r}; one of {', '.join(BACKEND_NAMES)}")
+    model = None if backend == "animatic" else model_id or shot.model_id or engine.model_id
+    if backend == "diffusers":
+        try:
+            model = resolve_model(model).id
+        except ModelNotFound as exc:
+            raise GenerationError(str(exc)) from exc
+    width, height = frame_size_for_aspect(project.width, project.height, shot.aspect)
+    number = project.shot_index(shot.id) + 1
+    try:
+        request = GenerationRequest(
+            prompt=shot.prompt, negative_prompt=shot.negative_prompt, width=width, height=height,
+            num_frames=shot.duration_frames, fps=float(project.fps), seed=shot.seed if seed is None else seed,
+            steps=engine.steps, guidance=engine.guidance, camera=shot.camera, backend=backend, model_id=model,
+            options=tuple(sorted(engine.options.items())), label=shot_label(project, shot),
+        )
+        if shot.reference:
+            try:
+                still = resolve_media(Path(bundle), shot.reference)
+            except ProjectError as exc:
+                raise GenerationError(f"shot {number}: {exc}") from exc
+            if not still.is_file():
+                raise GenerationError(f"shot {number}: its reference still {shot.reference} is missing from the "
+                                      f"project folder; import it again or clear the reference")
+            request = request.with_reference(still)
+    except RequestError as exc:
+        raise GenerationError(f"shot {number}: {exc}") from exc
+    return request
