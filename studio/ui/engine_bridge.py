@@ -6,12 +6,14 @@ the client restarts it and says so with ``WorkerRestarted``, which reaches the w
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 POLL_INTERVAL_MS = 100
+log = logging.getLogger(__name__)
 
 
 class EngineBridge(QObject):
@@ -96,4 +98,7 @@ class EngineBridge(QObject):
         self._timer.stop()
         client, self._client = self._client, None
         if client is not None:
-            client.close()
+            try:
+                client.close()
+            except Exception as exc:  # closing the editor must never fail on a worker that is already gone
+                log.warning("the engine client did not close cleanly: %s", exc)

@@ -30,6 +30,7 @@ class JobRecord:
     step: int = 0
     total: int = 0
     preview_png: bytes | None = None
+    stage: str = ""
     reason: str = ""
     take_id: str | None = None
 
@@ -176,6 +177,7 @@ class GenerationQueue(QObject):
             record.state = "generating"
         elif kind == "StepProgress":
             record.state, record.step, record.total = "generating", event.step, event.total
+            record.stage = getattr(event, "stage", "")
             if getattr(event, "preview_png", None):
                 record.preview_png = event.preview_png
         elif kind == "Done":

@@ -21,6 +21,7 @@ from studio.project import StoryreelError
 
 from .app import icon
 from .generation_queue import ACTIVE, GenerationQueue, JobRecord
+from .thumbnails import pixmap, take_image_path
 
 PREVIEW = QSize(96, 54)
 STATE_TEXT = {"queued": "Waiting", "generating": "Generating", "done": "Done", "failed": "Failed",
@@ -77,7 +78,10 @@ class JobRow(QWidget):
         self.title.setText(f"{title} · seed {record.seed}")
         state = STATE_TEXT.get(record.state, record.state)
         if record.state == "generating" and record.total:
-            state += f" — step {record.step} of {record.total}"
+            if record.stage == "denoise":
+                state += f" — step {record.step} of {record.total}"
+            else:
+                state += f" — {round(100 * record.fraction)}%"
         if record.reason and record.state == "failed":
             state += f": {record.reason}"
         self.detail.setText(state)
@@ -85,16 +89,31 @@ class JobRow(QWidget):
         self.progress.setValue(record.step if record.state != "done" else max(1, record.total))
         if record.state == "generating" and not record.total:
             self.progress.setRange(0, 0)  # busy until the first step arrives
-        if record.preview_png:
+        picture = self._finished_picture(record)
+        if picture is None and record.preview_png:
             image = QPixmap()
             if image.loadFromData(record.preview_png):
-                self.preview.setPixmap(image.scaled(PREVIEW, Qt.AspectRatioMode.KeepAspectRatio,
-                                                    Qt.TransformationMode.SmoothTransformation))
+                picture = image.scaled(PREVIEW, Qt.AspectRatioMode.KeepAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)
+        if picture is not None:
+            self.preview.setPixmap(picture)
         waiting = record.state == "queued"
         self.up.setVisible(waiting)
         self.down.setVisible(waiting)
         self.cancel.setVisible(record.state in ACTIVE)
         self.retry.setVisible(record.state in ("failed", "cancelled"))
+
+
+    def _finished_picture(self, record: JobRecord) -> QPixmap | None:
+        """A finished job shows the thumbnail of the take it made."""
+        if record.take_id is None:
+            return None
+        try:
+            take = self.queue.session.project.shot(record.shot_id).take(record.take_id)
+        except StoryreelError:
+            return None
+        path = take_image_path(self.queue.session, take)
+        return pixmap(path, PREVIEW) if path is not None else None
 
 
 class QueuePanel(QWidget):
