@@ -80,6 +80,6 @@ def voice_for_line(project: Project, line: Line, provider: str | None = None) ->
         return default_voice_for(project, character) if character is not None else STOCK_VOICE
     who = character.name if character is not None else "the narrator"
     raise VoiceSettingsError(
-        f"{who} has a {voice.provider} voice, not a {provider} one; choose one with "
+        f"{who} has an {voice.provider} voice, not an {provider} one; choose one with "
         f"`storyreel voice PATH --set-voice {who!r} {provider}:VOICE_ID` (see --list-voices --provider {provider})"
     )

@@ -89,3 +89,13 @@ def test_user_errors_are_one_line(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert code == 2 and "not an audio file" in err
     assert _run(capsys)[0] == 2
     assert store.load(bundle)[0].lines[0].status == "pending"  # nothing was marked failed by bad input
+
+
+def test_store_key_without_a_keyring_says_so(capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("sk_secret_value_123\n"))
+    code, out, err = _run(capsys, "--store-key")
+    assert code == 2 and "no usable keyring" in err and "ELEVENLABS_API_KEY" in err
+    assert "sk_secret_value_123" not in out + err

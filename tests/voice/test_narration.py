@@ -175,7 +175,7 @@ def test_a_refused_key_stops_the_batch(eleven_project: ProjectDocument, fake_ele
 def test_elevenlabs_only_narration_needs_elevenlabs_voices(offline_project: ProjectDocument) -> None:
     report = narrate_lines(offline_project, provider="elevenlabs")
     assert len(report.failed) == 3 and not report.narrated
-    assert "has a espeak voice, not a elevenlabs one" in next(iter(report.failed.values()))
+    assert "has an espeak voice, not an elevenlabs one" in next(iter(report.failed.values()))
 
 
 def test_cancel_keeps_what_was_done(offline_project: ProjectDocument) -> None:
