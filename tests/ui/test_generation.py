@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from engine.video_io import probe_video, read_frames
 from studio.project import store
+from studio.ui.takes_strip import CompareDialog
 from studio.voice.wav_audio import read_wav
 
 from .test_editing import new_film, type_shot
@@ -147,3 +148,47 @@ def test_cli_opens_the_studio_on_a_project(qtbot, tmp_path, settings_path):
     assert seen == ["opened"]
     assert main(["studio", str(tmp_path / "missing")]) == 2
     assert settings_path.parent.is_dir()  # the window kept its layout in the isolated settings folder
+
+
+def test_queue_panel_reorders_cancels_and_retries(qtbot, make_window, tmp_path):
+    window = make_window()
+    new_film(window, tmp_path)
+    ids = [type_shot(qtbot, window, text) for text in ("slow first", "second", "third")]
+    window.panels["inspector"].duration.setValue(1.0)
+    window.session.select_shots([ids[0]])
+    window.panels["inspector"].duration.setValue(30.0)  # keeps the worker busy while the others wait
+    window.session.select_shots(ids)
+    window.actions.generate.trigger()
+    queue, panel = window.generation, window.panels["queue"]
+    first, second, third = queue.order
+    qtbot.waitUntil(lambda: queue.records[first].state == "generating", timeout=WAIT_MS)
+
+    panel.rows[third].up.click()  # "Run earlier"
+    assert queue.order.index(third) < queue.order.index(second)
+    panel.rows[second].cancel.click()
+    qtbot.waitUntil(lambda: queue.records[second].state == "cancelled", timeout=WAIT_MS)
+    assert panel.rows[second].retry.isVisibleTo(panel.rows[second])
+    panel.rows[second].retry.click()
+    retried = queue.order[-1]
+    assert queue.records[retried].shot_id == ids[1]
+    qtbot.waitUntil(lambda: all(takes_of(window, i) for i in ids), timeout=WAIT_MS)
+    assert len(takes_of(window, ids[1])) == 1  # the cancelled job made no take; the retry did
+    finished = [r for r in queue.jobs() if r.state == "done"]
+    assert {r.shot_id for r in finished} == set(ids)
+    assert "3 running" not in panel.summary.text()
+
+    # Compare two takes side by side, then delete one from the strip (undoable).
+    window.session.select_shots([ids[2]])
+    window.actions.regenerate.trigger()
+    qtbot.waitUntil(lambda: len(takes_of(window, ids[2])) == 2, timeout=WAIT_MS)
+    strip = window.panels["takes"]
+    strip.list.selectAll()
+    qtbot.mouseClick(strip.compare_button, Qt.MouseButton.LeftButton)
+    compare = window.findChild(CompareDialog)
+    assert compare is not None and compare.isVisible()
+    compare.close()
+    strip.select_take(takes_of(window, ids[2])[0].id)
+    qtbot.mouseClick(strip.delete_button, Qt.MouseButton.LeftButton)
+    assert len(takes_of(window, ids[2])) == 1
+    window.undo_action.trigger()
+    assert len(takes_of(window, ids[2])) == 2
