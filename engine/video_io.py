@@ -31,6 +31,49 @@ COLOR_ARGS = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc",
 TO_YUV_FILTER = "scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p"
 
 
+# BT.709 RGB -> Y'CbCr, limited ("tv") range: rows Y, Cb, Cr; the last column is the offset.
+_BT709 = np.array([[0.2126, 0.7152, 0.0722], [-0.1146, -0.3854, 0.5], [0.5, -0.4542, -0.0458]])
+RGB_TO_YCBCR709 = np.hstack([_BT709 * np.array([[219.0], [224.0], [224.0]]) / 255.0, [[16.0], [128.0], [128.0]]])
+
+
+def rgb_to_ycbcr709(rgb: np.ndarray) -> np.ndarray:
+    """RGB uint8 -> Y'CbCr uint8 (BT.709, tv range), same size; rounded and clipped by OpenCV."""
+    return cv2.transform(rgb, RGB_TO_YCBCR709)
+
+
+def ycbcr_to_i420(ycc: np.ndarray) -> np.ndarray:
+    """Full-size Y'CbCr -> one flat I420 buffer (W*H*3/2 bytes): Y plane, then Cb and Cr at half size.
+
+    Chroma is a 2x2 box average (sited at the centre of each 2x2 block).
+    """
+    height, width = ycc.shape[:2]
+    out = new_i420(width, height)
+    y_plane, cb_plane, cr_plane = i420_planes(out, width, height)
+    y_plane[:] = ycc[:, :, 0]
+    half = (width // 2, height // 2)
+    cv2.resize(np.ascontiguousarray(ycc[:, :, 1]), half, dst=cb_plane, interpolation=cv2.INTER_AREA)
+    cv2.resize(np.ascontiguousarray(ycc[:, :, 2]), half, dst=cr_plane, interpolation=cv2.INTER_AREA)
+    return out
+
+
+def rgb_to_i420(rgb: np.ndarray) -> np.ndarray:
+    """RGB uint8 (even sides) -> an I420 (yuv420p) BT.709 tv-range buffer for ``VideoWriter(pixel_format="yuv420p")``."""
+    return ycbcr_to_i420(rgb_to_ycbcr709(rgb))
+
+
+def i420_planes(buffer: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Views of the Y, Cb and Cr planes inside a flat I420 buffer of W*H*3/2 bytes."""
+    luma, chroma = width * height, (width // 2) * (height // 2)
+    y_plane = buffer[:luma].reshape(height, width)
+    cb_plane = buffer[luma : luma + chroma].reshape(height // 2, width // 2)
+    cr_plane = buffer[luma + chroma : luma + 2 * chroma].reshape(height // 2, width // 2)
+    return y_plane, cb_plane, cr_plane
+
+
+def new_i420(width: int, height: int) -> np.ndarray:
+    return np.empty(width * height * 3 // 2, np.uint8)
+
+
 class VideoError(RuntimeError):
     """ffmpeg could not write or read a video (the message carries ffmpeg's own words)."""
 
@@ -71,13 +114,20 @@ class VideoWriter:
     ...         writer.write(frame)
 
     On an exception (a cancel included) or ``abort()``, ffmpeg is killed and nothing is left at ``path``.
+    ``pixel_format="yuv420p"`` takes I420 buffers (see ``rgb_to_i420``) instead of RGB: half the bytes through
+    the pipe and no colour conversion in ffmpeg, for renderers that produce planes directly.
     """
 
     def __init__(
-        self, path: Path, width: int, height: int, fps: float, *, crf: int = 18, preset: str = "medium"
+        self, path: Path, width: int, height: int, fps: float, *, crf: int = 18, preset: str = "medium",
+        pixel_format: str = "rgb24",
     ) -> None:
         if width % 2 or height % 2 or width < 2 or height < 2:
             raise ValueError(f"H.264 (yuv420p) needs an even width and height, got {width}x{height}")
+        if pixel_format not in ("rgb24", "yuv420p"):
+            raise ValueError(f"pixel_format must be rgb24 or yuv420p, got {pixel_format!r}")
+        self.pixel_format = pixel_format
+        self.frame_shape = (height, width, 3) if pixel_format == "rgb24" else (width * height * 3 // 2,)
         if not (math.isfinite(fps) and fps > 0):
             raise ValueError(f"fps must be positive, got {fps!r}")
         if not 0 <= crf <= 51:
@@ -115,9 +165,11 @@ class VideoWriter:
         self._log = tempfile.TemporaryFile(prefix="storyreel-ffmpeg-")  # noqa: SIM115 - lives until close()/abort()
         command = [
             ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{self.width}x{self.height}",
+            "-f", "rawvideo", "-pix_fmt", self.pixel_format, "-s", f"{self.width}x{self.height}",
+            *([] if self.pixel_format == "rgb24" else COLOR_ARGS),
             "-framerate", f"{rate.numerator}/{rate.denominator}", "-i", "pipe:0",
-            "-vf", TO_YUV_FILTER, *h264_args(crf=self.crf, preset=self.preset),
+            *(["-vf", TO_YUV_FILTER] if self.pixel_format == "rgb24" else []),
+            *h264_args(crf=self.crf, preset=self.preset),
             "-f", "mp4", str(self._tmp),
         ]
         self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
@@ -141,12 +193,12 @@ class VideoWriter:
             stdin.close()
 
     def write(self, frame: np.ndarray) -> None:
-        """Queue one RGB uint8 frame of exactly (height, width, 3)."""
+        """Queue one uint8 frame: RGB (height, width, 3), or a flat I420 buffer (width*height*3/2) for yuv420p."""
         if self._proc is None or self._finished:
             raise VideoError("the writer is not open")
-        if frame.dtype != np.uint8 or frame.shape != (self.height, self.width, 3):
+        if frame.dtype != np.uint8 or frame.shape != self.frame_shape:
             raise ValueError(
-                f"expected an RGB uint8 frame of shape {(self.height, self.width, 3)}, "
+                f"expected a {self.pixel_format} uint8 frame of shape {self.frame_shape}, "
                 f"got {frame.dtype} {tuple(frame.shape)}"
             )
         if self._feed_error is not None:

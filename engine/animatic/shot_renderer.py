@@ -24,6 +24,7 @@ from engine.animatic.camera_moves import (
     view_matrix,
 )
 from engine.animatic.story_card import render_story_card
+from engine.video_io import i420_planes, new_i420, rgb_to_i420, rgb_to_ycbcr709
 
 MAX_SOURCE_SIDE = 8192
 CARD_MARGIN = 1.22  # story cards are drawn this much larger than the frame, room for the move
@@ -36,6 +37,22 @@ class Layer:
     image: np.ndarray  # RGB, or premultiplied RGBA for layers over others
     depth_gain: float = 1.0
     scale: float = 1.0  # source pixels per design unit
+    planes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # Y'CbCr 4:2:0 of an RGB layer
+
+    def ycbcr_planes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """BT.709 Y at full size, Cb and Cr at half: warping these is half the work of warping RGB, and the
+        encoder then needs no colour conversion."""
+        if self.planes is None:
+            ycc = rgb_to_ycbcr709(self.image)
+            height, width = self.image.shape[:2]
+            half = ((width + 1) // 2, (height + 1) // 2)
+            y, cb, cr = cv2.split(ycc)
+            self.planes = (
+                y,
+                cv2.resize(cb, half, interpolation=cv2.INTER_AREA),
+                cv2.resize(cr, half, interpolation=cv2.INTER_AREA),
+            )
+        return self.planes
 
 
 @dataclass
@@ -145,8 +162,7 @@ class ShotRenderer:
         base = self._warp(self.layers[0], state)
         if self.still is not None:
             if len(self.layers) > 1:  # dissolve to the last still, eased like the move
-                t = index / (len(self.states) - 1) if len(self.states) > 1 else 0.0
-                weight = t * t * (3 - 2 * t)
+                weight = self._dissolve_weight(index)
                 base = cv2.addWeighted(base, 1 - weight, self._warp(self.layers[1], state), weight, 0)
             return base
         over = self._warp(self.layers[1], state)
@@ -155,6 +171,60 @@ class ShotRenderer:
         frame = cv2.add(cv2.multiply(base, inverse, scale=1 / 255.0), over[:, :, :3])
         assert self._vignette is not None
         return cv2.multiply(frame, self._vignette, scale=1 / 255.0)
+
+    def _warp_plane(self, plane: np.ndarray, matrix: np.ndarray, dst: np.ndarray) -> None:
+        flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+        size = (dst.shape[1], dst.shape[0])
+        if is_affine(matrix):
+            cv2.warpAffine(plane, matrix[:2], size, dst=dst, flags=flags, borderMode=cv2.BORDER_REFLECT101)
+        else:
+            cv2.warpPerspective(plane, matrix, size, dst=dst, flags=flags, borderMode=cv2.BORDER_REFLECT101)
+
+    def _still_i420(self, layer: Layer, state: CameraState, out: np.ndarray) -> None:
+        spec = self.spec
+        y, cb, cr = layer.ycbcr_planes()
+        luma = source_matrix(self.views_for(layer, state), layer.scale, y.shape[1], y.shape[0])
+        # Chroma samples sit at the centre of each 2x2 luma block, in the output and in the source planes:
+        # map output chroma -> output luma -> source luma -> source chroma.
+        out_to_luma = np.array([[2, 0, 0.5], [0, 2, 0.5], [0, 0, 1]], np.float64)
+        sx, sy = y.shape[1] / cb.shape[1], y.shape[0] / cb.shape[0]
+        luma_to_chroma = np.array([[1 / sx, 0, -(sx - 1) / (2 * sx)], [0, 1 / sy, -(sy - 1) / (2 * sy)], [0, 0, 1]])
+        chroma = luma_to_chroma @ luma @ out_to_luma
+        y_out, cb_out, cr_out = i420_planes(out, spec.width, spec.height)
+        self._warp_plane(y, luma, y_out)
+        self._warp_plane(cb, chroma, cb_out)
+        self._warp_plane(cr, chroma, cr_out)
+
+    def render_i420(self, index: int, out: np.ndarray | None = None) -> np.ndarray:
+        """Frame ``index`` as a flat I420 (yuv420p, BT.709 tv range) buffer, for ``VideoWriter(pixel_format="yuv420p")``."""
+        spec = self.spec
+        if self.still is None:
+            return rgb_to_i420(self.render(index))
+        out = new_i420(spec.width, spec.height) if out is None else out
+        state = self.states[index]
+        self._still_i420(self.layers[0], state, out)
+        if len(self.layers) > 1:
+            other = new_i420(spec.width, spec.height)
+            self._still_i420(self.layers[1], state, other)
+            weight = self._dissolve_weight(index)
+            cv2.addWeighted(out, 1 - weight, other, weight, 0, dst=out)
+        return out
+
+    def frames_i420(self) -> Iterator[np.ndarray]:
+        """Every frame as I420; one buffer is reused, so consume (or copy) each before the next."""
+        buffer = new_i420(self.spec.width, self.spec.height)
+        previous: CameraState | None = None
+        frame: np.ndarray | None = None
+        dissolving = self.still is not None and len(self.layers) > 1
+        for index, state in enumerate(self.states):
+            if frame is None or state != previous or dissolving:
+                frame = self.render_i420(index, buffer)
+            previous = state
+            yield frame
+
+    def _dissolve_weight(self, index: int) -> float:
+        t = index / (len(self.states) - 1) if len(self.states) > 1 else 0.0
+        return t * t * (3 - 2 * t)
 
     def frames(self) -> Iterator[np.ndarray]:
         previous: CameraState | None = None

@@ -97,23 +97,19 @@ class AnimaticBackend:
         out_dir.mkdir(parents=True, exist_ok=True)
         video = out_dir / "video.mp4"
         total = request.num_frames
-        first = middle = last_frame = None
         try:
-            with VideoWriter(video, width, height, request.fps, crf=self.crf, preset=self.preset) as writer:
-                for index, frame in enumerate(renderer.frames()):
+            with VideoWriter(video, width, height, request.fps, crf=self.crf, preset=self.preset,
+                             pixel_format="yuv420p") as writer:
+                for index, frame in enumerate(renderer.frames_i420()):
                     cancel.raise_if_cancelled()
                     writer.write(frame)
-                    if index == 0:
-                        first = frame
-                    if index == total // 2:
-                        middle = frame
-                    last_frame = frame
                     progress(Progress("render", index + 1, total, f"frame {index + 1} of {total}"))
                 cancel.raise_if_cancelled()
                 progress(Progress("encode", 0, 1, "finishing the encode"))
+                # The stills come from the RGB renderer (full chroma), while x264 finishes.
+                first, middle, last_frame = (renderer.render(i) for i in (0, total // 2, total - 1))
             encoded = time.perf_counter()
             progress(Progress("encode", 1, 1))
-            assert first is not None and last_frame is not None
             first_png, last_png, thumb = write_stills(first, last_frame, out_dir, thumb_source=middle)
         except BaseException:
             for name in TAKE_FILES:  # a take is all of its files or none of them

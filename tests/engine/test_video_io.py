@@ -120,3 +120,25 @@ def test_load_image_handles_grey_alpha_and_garbage(tmp_path: Path) -> None:
     (tmp_path / "bad.png").write_bytes(b"nope")
     with pytest.raises(VideoError, match="cannot read"):
         load_image_rgb(tmp_path / "bad.png")
+
+
+def test_yuv420p_input_keeps_colours_and_counts(tmp_path: Path, test_still: np.ndarray) -> None:
+    from engine.video_io import rgb_to_i420
+
+    frames = [np.ascontiguousarray(test_still[:90, :160]), np.ascontiguousarray(test_still[100:190, 200:360])]
+    path = tmp_path / "planes.mp4"
+    with VideoWriter(path, 160, 90, 24, pixel_format="yuv420p") as writer:
+        for frame in frames:
+            writer.write(rgb_to_i420(frame))
+        with pytest.raises(ValueError, match="yuv420p"):
+            writer.write(frame)  # an RGB frame is not an I420 buffer
+    back = read_frames(path)
+    assert len(back) == 2 and probe_video(path).frame_count == 2
+    for original, decoded in zip(frames, back, strict=True):
+        assert np.abs(original.astype(int) - decoded).mean() < 4.0
+    flat = np.full((90, 160, 3), (200, 60, 30), np.uint8)
+    write_video(tmp_path / "rgb.mp4", [flat], 24)
+    with VideoWriter(tmp_path / "yuv.mp4", 160, 90, 24, pixel_format="yuv420p") as writer:
+        writer.write(rgb_to_i420(flat))
+    via_rgb, via_yuv = read_frames(tmp_path / "rgb.mp4")[0], read_frames(tmp_path / "yuv.mp4")[0]
+    assert np.abs(via_rgb.astype(int) - via_yuv).max() <= 2  # our BT.709 matches ffmpeg's
