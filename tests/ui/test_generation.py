@@ -114,6 +114,7 @@ def test_a_dead_worker_marks_the_job_failed_and_the_editor_keeps_working(qtbot, 
     os.kill(window.engine.worker_pid(), signal.SIGKILL)
     qtbot.waitUntil(lambda: record.state == "failed", timeout=WAIT_MS)
     assert "engine" in record.reason
+    assert "engine" in window.statusBar().currentMessage()  # the user is told, not just the model
     assert window.generation.shot_status(shot_id)[0] == "failed"  # the card says so
     assert window.isVisible()
 
