@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,12 @@ from engine.video_io import TO_YUV_FILTER, ffmpeg_exe, h264_args, probe_video
 WIDTH, HEIGHT, FPS, SECONDS, ZOOM = 1280, 720, 24, 5, 0.22
 FRAMES = FPS * SECONDS
 CRF, PRESET = 18, "medium"
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (ffmpeg): a load-independent second view."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def make_still(path: Path) -> None:
@@ -69,14 +76,21 @@ def main() -> None:
         root = Path(folder)
         still = root / "still.png"
         make_still(still)
-        ours, theirs = [], []
+        ours, theirs, ours_cpu, theirs_cpu = [], [], [], []
         for run in range(args.repeat):
+            before = cpu_seconds()
             ours.append(run_storyreel(still, root / f"take{run}"))
+            middle = cpu_seconds()
             theirs.append(run_zoompan(still, root / f"zoompan{run}.mp4"))
+            ours_cpu.append(middle - before)
+            theirs_cpu.append(cpu_seconds() - middle)
     storyreel_s, baseline_s = min(ours), min(theirs)
     print(json.dumps({
         "bench": "animatic", "storyreel_s": round(storyreel_s, 3), "baseline_s": round(baseline_s, 3),
         "ratio": round(storyreel_s / baseline_s, 3), "target": 1.0,
+        "storyreel_cpu_s": round(min(ours_cpu), 3), "baseline_cpu_s": round(min(theirs_cpu), 3),
+        "cpu_ratio": round(min(ours_cpu) / min(theirs_cpu), 3),
+        "frames": FRAMES, "size": f"{WIDTH}x{HEIGHT}", "preset": PRESET, "crf": CRF,
     }))
 
 
