@@ -171,6 +171,9 @@ class TransitionItem(_BoxItem):
         if self.transition_kind == "crossfade":
             shape = QPolygonF([QPointF(0, 16), QPointF(w, h - 1), QPointF(w, 16), QPointF(0, h - 1)])
             painter.setBrush(style.TRANSITION)
+        elif self.transition_kind == "fade_in":  # the film opens from black: dark at the start, clear after
+            shape = QPolygonF([QPointF(0, 16), QPointF(w, 16), QPointF(0, h - 1)])
+            painter.setBrush(style.DIP)
         else:
             shape = QPolygonF([QPointF(0, 16), QPointF(w / 2, h - 1), QPointF(w, 16)])
             painter.setBrush(style.DIP)
@@ -226,7 +229,7 @@ class LineItem(_BoxItem):
         if peaks is not None and self._w > 4:
             columns = int(self._w) - 2
             values = resample_peaks(peaks, columns)
-            mid, amp = rect.center().y() + 3, (rect.height() - 10) / 2
+            mid, amp = rect.top() + 13 + (rect.height() - 14) / 2, (rect.height() - 15) / 2
             path = QPainterPath()
             for x, value in enumerate(values):
                 span = max(0.5, float(value) * amp)
@@ -237,7 +240,8 @@ class LineItem(_BoxItem):
         if self._w >= 20:
             painter.setFont(_SMALL_FONT)
             painter.setPen(style.CLIP_TEXT)
-            painter.drawText(rect.adjusted(4, 1, -2, 0), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
+            painter.drawText(QRectF(rect.left() + 4, rect.top(), rect.width() - 6, 13),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                              _elide(painter, self.label, rect.width() - 6))
 
 
@@ -266,7 +270,7 @@ class MusicItem(_BoxItem):
         peaks = self._peak_source(self.audio) if self.audio else None
         if peaks is not None and self._w > 4:
             values = resample_peaks(peaks, int(self._w) - 2)
-            mid, amp = rect.center().y() + 3, (rect.height() - 10) / 2
+            mid, amp = rect.top() + 13 + (rect.height() - 14) / 2, (rect.height() - 15) / 2
             path = QPainterPath()
             for x, value in enumerate(values):
                 span = max(0.5, float(value) * amp)
@@ -276,7 +280,8 @@ class MusicItem(_BoxItem):
             painter.drawPath(path)
         painter.setFont(_SMALL_FONT)
         painter.setPen(style.CLIP_TEXT)
-        painter.drawText(rect.adjusted(4, 1, -2, 0), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
+        painter.drawText(QRectF(rect.left() + 4, rect.top(), rect.width() - 6, 13),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          _elide(painter, self.label, rect.width() - 6))
 
 

@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QInputDialog, QMenu, QWidget
 
@@ -122,7 +122,6 @@ class TimelineView(QGraphicsView):
         self.setViewportMargins(style.HEADER_W, 0, 0, 0)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMinimumHeight(150)
         self._header = _TrackHeader(self)
         self.verticalScrollBar().valueChanged.connect(self._header.update)
 
@@ -268,8 +267,19 @@ class TimelineView(QGraphicsView):
         self._sync_lines(project, layout)
         self._sync_music(project, layout)
         self._update_scene_rect()
+        self._fit_height()
         self._on_selection(self.session.selected_shot_ids())
         self._on_playhead(self.session.playhead())
+
+    def _fit_height(self) -> None:
+        """Every track stays visible: the dock may not squeeze the music track away."""
+        height = int(self.scene_height() + self.horizontalScrollBar().sizeHint().height() + 2 * self.frameWidth())
+        if self.minimumHeight() != height:
+            self.setMinimumHeight(height)
+            self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, self.minimumHeight())
 
     def _update_scene_rect(self) -> None:
         width = max(self.x_for_frame(self._layout.total) + style.END_MARGIN_PX, self.viewport().width())
@@ -315,7 +325,8 @@ class TimelineView(QGraphicsView):
                 item = self._transitions[span.shot_id] = TransitionItem(span.shot_id)
                 scene.addItem(item)
             item.set_geometry(span.start * ppf, top, max(4.0, (span.end - span.start) * ppf), style.VIDEO_H)
-            item.set_kind(span.kind, f"{KIND_NAMES[span.kind]} {format_duration(span.end - span.start, project.fps)}"
+            kind = "fade_in" if span.shot_id == layout.shots[0].shot_id else span.kind
+            item.set_kind(kind, f"{'Fade in from black' if kind == 'fade_in' else KIND_NAMES[span.kind]} {format_duration(span.end - span.start, project.fps)}"
                                      " — double-click to change")
         for shot_id in [i for i in self._transitions if i not in alive_tr]:
             scene.removeItem(self._transitions.pop(shot_id))
