@@ -87,6 +87,7 @@ class ShotRenderer:
         # Sample 1:1 at the geometric middle of the zoom range: never soft by more than half the move's zoom.
         self._density = math.sqrt(min(zooms) * max(zooms))
         self._vignette: np.ndarray | None = None
+        self._type_box: tuple[int, int, int, int] | None = None
         self.layers = self._still_layers() if self.still is not None else self._card_layers()
 
     # --- sources ------------------------------------------------------------------------------------------
@@ -136,6 +137,8 @@ class ShotRenderer:
         canvas_h, canvas_w = card.background.shape[:2]
         scale = ratio * min(canvas_w / (spec.width * CARD_MARGIN), canvas_h / (spec.height * CARD_MARGIN))
         self._vignette = _vignette(spec.width, spec.height)
+        ink = cv2.findNonZero(card.foreground[:, :, 3])
+        self._type_box = cv2.boundingRect(ink) if ink is not None else None  # x, y, w, h on the canvas
         return [Layer(card.background, 1.0, scale), Layer(card.foreground, gain, scale)]
 
     # --- frames -------------------------------------------------------------------------------------------
@@ -165,12 +168,36 @@ class ShotRenderer:
                 weight = self._dissolve_weight(index)
                 base = cv2.addWeighted(base, 1 - weight, self._warp(self.layers[1], state), weight, 0)
             return base
-        over = self._warp(self.layers[1], state)
-        alpha = over[:, :, 3]
-        inverse = cv2.merge([255 - alpha] * 3)
-        frame = cv2.add(cv2.multiply(base, inverse, scale=1 / 255.0), over[:, :, :3])
+        self._composite_type(base, state)
         assert self._vignette is not None
-        return cv2.multiply(frame, self._vignette, scale=1 / 255.0)
+        return cv2.multiply(base, self._vignette, scale=1 / 255.0)
+
+    def _composite_type(self, frame: np.ndarray, state: CameraState) -> None:
+        """Warp the card's type layer over ``frame`` in place, only where the type lands (most of it is clear)."""
+        if self._type_box is None:
+            return
+        spec, layer = self.spec, self.layers[1]
+        canvas_h, canvas_w = layer.image.shape[:2]
+        matrix = source_matrix(self.views_for(layer, state), layer.scale, canvas_w, canvas_h)
+        x, y, w, h = self._type_box
+        corners = np.array([[x - 1, x + w, x - 1, x + w], [y - 1, y - 1, y + h, y + h], [1, 1, 1, 1]], np.float64)
+        landed = np.linalg.inv(matrix) @ corners
+        xs, ys = landed[0] / landed[2], landed[1] / landed[2]
+        left, top = max(0, int(np.floor(xs.min())) - 1), max(0, int(np.floor(ys.min())) - 1)
+        right, bottom = min(spec.width, int(np.ceil(xs.max())) + 2), min(spec.height, int(np.ceil(ys.max())) + 2)
+        if right <= left or bottom <= top:
+            return
+        shift = np.array([[1, 0, left], [0, 1, top], [0, 0, 1]], np.float64)
+        roi_matrix = matrix @ shift
+        size = (right - left, bottom - top)
+        flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+        if is_affine(roi_matrix):
+            over = cv2.warpAffine(layer.image, roi_matrix[:2], size, flags=flags, borderMode=cv2.BORDER_CONSTANT)
+        else:
+            over = cv2.warpPerspective(layer.image, roi_matrix, size, flags=flags, borderMode=cv2.BORDER_CONSTANT)
+        region = frame[top:bottom, left:right]
+        inverse = cv2.merge([255 - over[:, :, 3]] * 3)
+        region[:] = cv2.add(cv2.multiply(region, inverse, scale=1 / 255.0), over[:, :, :3])
 
     def _warp_plane(self, plane: np.ndarray, matrix: np.ndarray, dst: np.ndarray) -> None:
         flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
