@@ -82,11 +82,17 @@ def export_plan(plan: CutPlan, out: Path, cache_dir: Path, *, progress: Progress
     cues = cues_for(plan) if mode != "none" else []
     captions = tuple(Caption(c.text, c.start, c.end) for c in cues) if mode == "burn" else ()
     segments = segments_for(plan, captions)
-    files, stats = render_segments(plan, segments, cache_dir, progress=progress, cancel=cancel, workers=workers)
-    progress(Progress("audio", 0, 1, "mixing the soundtrack"))
+    # One scale for the whole export: picture frames, then the soundtrack and the join as a few percent more.
+    frames = plan.total_frames
+    total = frames + max(1, frames // 10) + max(1, frames // 50)
+
+    def on_encode(p: Progress) -> None:
+        progress(Progress(p.stage, p.done, total, p.message))
+
+    files, stats = render_segments(plan, segments, cache_dir, progress=on_encode, cancel=cancel, workers=workers)
+    progress(Progress("audio", frames, total, "mixing the soundtrack"))
     audio, loudness, peak, audio_encoded = _soundtrack(plan, cache_dir, cancel)
-    progress(Progress("audio", 1, 1, "soundtrack ready"))
-    progress(Progress("join", 0, 1, "joining segments"))
+    progress(Progress("join", total - max(1, frames // 50), total, "joining segments"))
     with tempfile.TemporaryDirectory(prefix="storyreel-join-") as work, temp_path_for(out) as tmp:
         join_segments(files, audio, tmp, work_dir=Path(work), title=plan.title, cancel=cancel)
         if cancel is not None:
@@ -96,12 +102,12 @@ def export_plan(plan: CutPlan, out: Path, cache_dir: Path, *, progress: Progress
     if mode in ("srt", "vtt"):
         sidecar = out.with_suffix(f".{mode}")
         write_atomic(sidecar, (srt_text(cues) if mode == "srt" else vtt_text(cues)).encode("utf-8"))
-    progress(Progress("join", 1, 1, f"wrote {out.name}"))
+    progress(Progress("join", total, total, f"wrote {out.name}"))
     return ExportReport(
         output=out, width=plan.settings.width, height=plan.settings.height, fps=plan.fps, frames=plan.total_frames,
         duration_seconds=plan.duration_seconds, segments=len(segments), encodes=stats.encodes,
         reused_segments=stats.reused, encoded_labels=stats.encoded_labels, audio_encoded=audio_encoded,
-        loudness_lufs=loudness, true_peak_db=peak, subtitles=sidecar, warnings=list(plan.warnings),
+        loudness_lufs=None if loudness is None else float(loudness), true_peak_db=None if peak is None else float(peak), subtitles=sidecar, warnings=list(plan.warnings),
         seconds=time.perf_counter() - started,
     )
 

@@ -44,7 +44,10 @@ def exported(tmp_path_factory):
     silent = add_line(film, "shot_3", "Nobody has voiced this yet.", seconds=None)
     add_music(film, freq=MUSIC_HZ, seconds=8, gain_db=-6)
     out = root / "film.mp4"
-    report = export_film(film, out, subtitles="srt")
+    seen = []
+    report = export_film(film, out, subtitles="srt", progress=seen.append)
+    fractions = [p.fraction for p in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0, "one steady progress scale"
     return film, out, report, line, silent
 
 
