@@ -45,7 +45,7 @@ def cues_for(plan: CutPlan) -> list[Cue]:
 
 
 def _voice_cues(voice: PlannedVoice) -> list[Cue]:
-    words = _timed_words(voice.timings)
+    words = _align(voice.text, _timed_words(voice.timings))
     if words:
         return [Cue(voice.start_seconds + a, voice.start_seconds + max(b, a + MIN_CUE_SECONDS), _wrap(text), voice.line_id)
                 for text, a, b in _group_timed(words)]
@@ -83,6 +83,45 @@ def _timed_words(timings: tuple[dict, ...]) -> list[tuple[str, float, float]]:
     if current:
         words.append((current, start, end))
     return words
+
+
+def _norm(token: str) -> str:
+    return "".join(ch for ch in token.casefold() if ch.isalnum())
+
+
+def _align(text: str, words: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
+    """The line's own words (with their punctuation) timed by the aligned words of the audio.
+
+    Aligners drop punctuation and sometimes words ("forty-one" -> "forty"); text words without a match take
+    the time between their neighbours. When most words do not match (the audio says something else), the
+    aligned words are used as they are.
+    """
+    tokens = text.split()
+    if not words or not tokens:
+        return words
+    timed: list[list] = []
+    j = matched = 0
+    for token in tokens:
+        key = _norm(token)
+        hit = None
+        for k in range(j, min(j + 3, len(words))):
+            other = _norm(words[k][0])
+            if key and other and (key == other or key.startswith(other) or other.startswith(key)):
+                hit = k
+                break
+        if hit is None:
+            timed.append([token, None, None])
+        else:
+            timed.append([token, words[hit][1], words[hit][2]])
+            j, matched = hit + 1, matched + 1
+    if matched < len(tokens) / 2:
+        return words
+    for i, item in enumerate(timed):
+        if item[1] is None:
+            before = timed[i - 1][2] if i else words[0][1]
+            after = next((t[1] for t in timed[i + 1:] if t[1] is not None), before)
+            item[1], item[2] = before, max(before, after)
+    return [(token, start, end) for token, start, end in timed]
 
 
 def _group_timed(words: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:

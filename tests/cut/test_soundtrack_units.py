@@ -85,3 +85,15 @@ def test_vtt_format():
     text = vtt_text(cues_for(_plan(voice, seconds=120)))
     assert text.startswith("WEBVTT\n\n")
     assert "00:01:01.500 --> 00:01:02.750\nHello." in text
+
+
+def test_cues_keep_the_lines_own_words_when_the_aligner_drops_some():
+    text = "For forty-one years, Tomas kept the light. Tonight he would light it for the last time."
+    spoken = ["For", "forty", "years", "Tomas", "kept", "the", "light", "Tonight", "he", "would", "light", "it",
+              "for", "last", "time"]
+    timings = [{"text": w, "start": i * 0.4, "end": i * 0.4 + 0.3} for i, w in enumerate(spoken)]
+    voice = PlannedVoice("l1", "s1", text, "Narrator", 0.0, duration_seconds=6.0, timings=tuple(timings))
+    cues = cues_for(_plan(voice))
+    assert [c.text.replace("\n", " ") for c in cues] == ["For forty-one years, Tomas kept the light.",
+                                                         "Tonight he would light it for the last time."]
+    assert cues[1].start == pytest.approx(7 * 0.4) and cues[1].end == pytest.approx(14 * 0.4 + 0.3)
