@@ -139,8 +139,18 @@ def test_srt_sidecar_parses_with_right_times(exported):
     assert cues[1].end.total_seconds() == pytest.approx(min(estimate, report.duration_seconds), abs=0.001)
 
 
-def test_reexport_encodes_only_what_changed(exported, tmp_path):
-    film, out, *_ = exported
+@pytest.fixture
+def restored(exported):
+    """Undo the take swaps a test makes on the module's shared film."""
+    film = exported[0]
+    media = [shot.takes[0].media for shot in film.project.shots]
+    yield exported
+    for shot, rel in zip(film.project.shots, media, strict=True):
+        shot.takes[0].media = rel
+
+
+def test_reexport_encodes_only_what_changed(restored, tmp_path):
+    film, out, *_ = restored
     again = export_film(film, tmp_path / "same.mp4", subtitles="srt")
     assert (again.encodes, again.audio_encoded) == (0, False)
     # A new take for the blue shot: only its body (between a dip and a cut) is encoded again.
@@ -152,6 +162,11 @@ def test_reexport_encodes_only_what_changed(exported, tmp_path):
     magenta = mean_colour(frame_at(tmp_path / "changed.mp4", 70))
     assert magenta[0] > 230 and magenta[2] > 230 and magenta[1] < 30
     assert probe_output(tmp_path / "changed.mp4").frames == probe_output(out).frames
+    # The lime shot crossfades in from red: its body and that crossfade are encoded again, nothing else.
+    make_clip(film.bundle / "media/takes/s1/v2.mp4", "white", 16, 16, (90, 90))
+    film.project.shots[1].takes[0].media = "media/takes/s1/v2.mp4"
+    changed = export_film(film, tmp_path / "changed2.mp4", subtitles="srt")
+    assert sorted(changed.encoded_labels) == ["shot_0>shot_1", "shot_1"]
 
 
 def test_cancel_leaves_no_output(exported, tmp_path):
