@@ -40,10 +40,20 @@ def true_peak_db(samples: np.ndarray) -> float:
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
-def _oversampled_peaks(samples: np.ndarray) -> np.ndarray:
-    """Per original sample, the largest |value| among its 4x oversampled values across channels."""
-    up = resample_poly(samples, OVERSAMPLE, 1, axis=0)
-    peaks = np.abs(up).reshape(len(samples), OVERSAMPLE, -1).max(axis=(1, 2))
+def _oversampled_peaks(samples: np.ndarray, block: int = 1 << 18) -> np.ndarray:
+    """Per original sample, the largest |value| among its 4x oversampled values across channels.
+
+    Works in blocks (with margins for the resampling filter) so a long film never holds a 4x copy.
+    """
+    n = len(samples)
+    peaks = np.empty(n, np.float32)
+    margin = 256
+    for start in range(0, n, block):
+        lo, hi = max(0, start - margin), min(n, start + block + margin)
+        up = resample_poly(samples[lo:hi], OVERSAMPLE, 1, axis=0)
+        local = np.abs(up).reshape(hi - lo, OVERSAMPLE, -1).max(axis=(1, 2))
+        end = min(n, start + block)
+        peaks[start:end] = local[start - lo:end - lo]
     return peaks
 
 
