@@ -220,7 +220,7 @@ def main() -> int:
             session.select_shots(pending)
             window.generate(takes=2, new_seed=True)  # a queue: one running, the others waiting
             generation = window.generation
-            started = wait_for(app, lambda: any(r.state == "running" and r.step > 0 for r in generation.jobs()),
+            started = wait_for(app, lambda: any(r.state == "generating" and r.step > 0 for r in generation.jobs()),
                                timeout=180)
             finish_thumbnails(app, window)
             save(window, args.outdir / "03-generating.png")

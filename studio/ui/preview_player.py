@@ -104,10 +104,10 @@ class _FrameReader:
         self._capture, self._path = None, None
 
 
-def card_image(width: int, height: int, title: str, text: str) -> QImage:
+def card_image(width: int, height: int, title: str, text: str, background: str = "#121419") -> QImage:
     """A dark card for a shot that has no take yet."""
     image = QImage(width, height, QImage.Format.Format_RGB888)
-    image.fill(QColor("#121419"))
+    image.fill(QColor(background))
     painter = QPainter(image)
     font = QFont()
     font.setPixelSize(max(10, height // 12))
@@ -492,7 +492,8 @@ class PreviewPlayer(QWidget):
         segment = self.segment_at(frame)
         project = self.session.project
         if segment is None:
-            image = card_image(project.width, project.height, "", "Nothing to preview: add shots to the storyboard")
+            image = card_image(project.width, project.height, "", "Nothing to preview: add shots to the storyboard",
+                               background="#000000")
         elif self._path(segment.media) is None:
             shot = next((s for s in project.shots if s.id == segment.shot_id), None)
             image = card_image(project.width, project.height, f"{segment.label} — no take yet",

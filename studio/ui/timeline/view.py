@@ -226,6 +226,18 @@ class TimelineView(QGraphicsView):
             band = QRectF(rect.left(), top, rect.width(), height)
             painter.fillRect(band.intersected(rect), style.TRACK_BG if index % 2 == 0 else style.TRACK_BG_ALT)
 
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if self._layout.shots:
+            return
+        # An empty cut says what will appear here (drawn in view coordinates, so it stays put).
+        painter.save()
+        painter.resetTransform()
+        painter.setPen(style.RULER_TEXT)
+        area = QRectF(0, self.video_top() - self.verticalScrollBar().value(), self.viewport().width(), style.VIDEO_H)
+        painter.drawText(area, Qt.AlignmentFlag.AlignCenter,
+                         "Shots appear here in story order as you add them; narration and music below.")
+        painter.restore()
+
     # --- rebuilding from the model ---------------------------------------------------------------------------
     def _on_changed(self, kind: str, ids: tuple) -> None:
         if kind == "saved":
