@@ -128,3 +128,26 @@ def test_multimedia_backend_plays_the_take_in_a_video_item(qtbot, session):
     qtbot.waitUntil(lambda: close_to(centre_colour(player), fixtures.COLOURS[1]), timeout=5000)
     player.pause()
     assert player.speed == 0
+
+
+@pytest.mark.skipif(not multimedia_available()[0], reason="QtMultimedia cannot load on this machine")
+def test_multimedia_cut_switches_source_at_the_shot_boundary(qtbot, session):
+    player = make_player(qtbot, session)
+    if player.is_fallback:
+        pytest.skip(f"multimedia refused here: {player.fallback_reason}")
+    second = session.project.shots[1]
+    line = session.project.lines[0]  # narration at shot 1 + 6 frames
+    player.play_cut_from(0)
+    qtbot.waitUntil(lambda: player.position >= 10, timeout=8000)
+    assert line.id in player._started_lines and len(player._voices) == 1
+    voice_player, _ = player._voices[0]
+    assert voice_player.source().toLocalFile() == str(session.media_path(line.active().media))
+    player.pause()
+    assert not player._voices  # pausing stops the narration with the picture
+    player.play_cut_from(40)
+    assert player.mode == "cut"
+    qtbot.waitUntil(lambda: player.position >= 54, timeout=8000)
+    assert player._media_source == session.media_path(second.active().media)
+    assert session.playhead() == player.position  # the timeline's playhead follows the cut
+    qtbot.waitUntil(lambda: close_to(centre_colour(player), fixtures.COLOURS[1]), timeout=5000)
+    player.pause()
