@@ -132,7 +132,8 @@ class ExportDialog(QDialog):
         self.output_path: Path | None = None
         self.sidecar_paths: list[Path] = []
         self.state = "idle"  # idle | running | done | failed | cancelled
-        self._relay = _Relay(self)
+        # Not a child of the dialog: a dialog closed mid-export must not delete what the thread emits on.
+        self._relay = _Relay()
         self._relay.progressed.connect(self._on_progress)
         self._relay.finished.connect(self._on_finished)
         self._relay.failed.connect(self._on_failed)
@@ -381,9 +382,8 @@ class ExportDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.output_path)))
 
     def closeEvent(self, event) -> None:
-        if self.state == "running":
+        if self.state == "running":  # closing cancels; the thread stops at its next check and writes nothing
             self.cancel()
-            self.wait(10)
         super().closeEvent(event)
 
     def reject(self) -> None:  # Escape while running cancels instead of hiding a live export

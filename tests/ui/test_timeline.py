@@ -203,3 +203,15 @@ def test_timeline_paints_filmstrip_and_waveform(timeline, qtbot):
     assert blue.blue() > 150 and blue.red() < 90
     line = view.line_item(session.project.lines[0].id)
     assert line.peaks is not None and line.peaks.max() > 0.7  # the tone's peak is 0.8
+
+
+def test_filmstrip_decodes_the_right_frames_of_a_long_take(qapp, tmp_path):
+    from studio.ui.timeline.filmstrip import decode_filmstrip
+
+    clip = fixtures.write_solid_clip(tmp_path / "long.mp4", (200, 40, 40), 200)
+    frames = decode_filmstrip(clip, 8, 45)
+    assert [index for index, _ in frames] == [0, 28, 57, 85, 114, 142, 171, 199]
+    for index, image in frames:
+        assert image.height() == 45 and image.width() == 80
+        bar_x = (index * 4) % 160 // 2 + 1  # the white bar marks the frame number (at half size here)
+        assert image.pixelColor(bar_x, 2).red() > 200 and image.pixelColor(bar_x, 2).green() > 200

@@ -37,6 +37,9 @@ def decode_filmstrip(path: Path, count: int, height: int) -> list[tuple[int, QIm
         ok = True
         # Reading forward (grab, and retrieve only wanted frames) is exact and faster than seeking per frame.
         for target in wanted:
+            if target - index > 90:  # a long take: seek rather than decode everything in between
+                capture.set(cv2.CAP_PROP_POS_FRAMES, target)
+                index = target
             while ok and index <= target:
                 ok = capture.grab()
                 index += 1
