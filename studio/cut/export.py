@@ -11,11 +11,12 @@ import json
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.atomic_files import commit_file, temp_path_for, write_atomic
-from engine.progress import CancelToken, Progress, ProgressCallback, no_progress
+from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback, no_progress
 from studio.project.document import ProjectDocument
 from studio.project.errors import ProjectError
 
@@ -25,7 +26,7 @@ from .ffmpeg_run import ffmpeg_exe
 from .loudness import normalize
 from .plan import CutPlan, SubtitleMode, build_plan
 from .segments import Caption, segments_for
-from .smart_render import join_segments, render_segments
+from .smart_render import LinkedToken, join_segments, render_segments
 from .subtitles import cues_for, srt_text, vtt_text
 
 CONFORM_CACHE = ("cache", "conform")
@@ -89,9 +90,29 @@ def export_plan(plan: CutPlan, out: Path, cache_dir: Path, *, progress: Progress
     def on_encode(p: Progress) -> None:
         progress(Progress(p.stage, p.done, total, p.message))
 
-    files, stats = render_segments(plan, segments, cache_dir, progress=on_encode, cancel=cancel, workers=workers)
-    progress(Progress("audio", frames, total, "mixing the soundtrack"))
-    audio, loudness, peak, audio_encoded = _soundtrack(plan, cache_dir, cancel)
+    # The soundtrack is mixed while the picture encodes (numpy and the AAC encoder fill cores the video
+    # encodes leave idle); a failure in either stops the other through the shared cancel token.
+    stop = LinkedToken(cancel)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="soundtrack") as pool:
+        sound = pool.submit(_soundtrack, plan, cache_dir, stop)
+        sound.add_done_callback(lambda f: f.exception() and stop.cancel())
+        try:
+            files, stats = render_segments(plan, segments, cache_dir, progress=on_encode, cancel=stop,
+                                           workers=workers)
+        except Cancelled:
+            if sound.done() and not isinstance(sound.exception(), Cancelled | type(None)):
+                raise sound.exception() from None  # the soundtrack failed: report that, not the stop
+            raise
+        except BaseException:
+            stop.cancel()
+            raise
+        progress(Progress("audio", frames, total, "finishing the soundtrack"))
+        try:
+            audio, loudness, peak, audio_encoded = sound.result()
+        except Cancelled:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            raise
     progress(Progress("join", total - max(1, frames // 50), total, "joining segments"))
     with tempfile.TemporaryDirectory(prefix="storyreel-join-") as work, temp_path_for(out) as tmp:
         join_segments(files, audio, tmp, work_dir=Path(work), title=plan.title, cancel=cancel)

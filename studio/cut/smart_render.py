@@ -47,12 +47,15 @@ def render_segments(plan: CutPlan, segments: list[Segment], cache_dir: Path, *,
         return files, stats
     cpus = os.cpu_count() or 1
     jobs = max(1, min(workers or cpus, len(todo)))
-    threads = max(1, cpus // jobs)
-    # Longest first, so the last running encode is a short one.
+    # Longest first, so the last running encodes are short ones. Every core runs one single-threaded encode
+    # (the most work per CPU second); the last few encodes get more threads, so the cores left idle while
+    # the queue drains are used.
     todo.sort(key=lambda item: -item[0].frames * max(1, len(item[0].inputs)))
-    stop = _LinkedToken(cancel)  # one failed encode stops the others too
+    threads = [max(1, cpus // jobs) if i < len(todo) - jobs else cpus for i in range(len(todo))]
+    stop = LinkedToken(cancel)  # one failed encode stops the others too
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="encode") as pool:
-        futures = {pool.submit(_encode, plan, s, f, cache_dir, threads, stop): s for s, f in todo}
+        futures = {pool.submit(_encode, plan, s, f, cache_dir, n, stop): s
+                   for (s, f), n in zip(todo, threads, strict=True)}
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
@@ -73,7 +76,7 @@ def render_segments(plan: CutPlan, segments: list[Segment], cache_dir: Path, *,
     return files, stats
 
 
-class _LinkedToken(CancelToken):
+class LinkedToken(CancelToken):
     """Cancelled when its parent is, or when cancelled itself (without cancelling the parent)."""
 
     def __init__(self, parent: CancelToken | None) -> None:

@@ -23,7 +23,7 @@ from cut_film_factory import (
 from scipy.signal import butter, sosfiltfilt
 
 from engine.progress import Cancelled, CancelToken
-from studio.cut import build_plan, export_film
+from studio.cut import MediaError, build_plan, export_film
 
 RATE = 48000
 NARRATION_HZ = 1000
@@ -194,3 +194,13 @@ def test_other_rate_and_burned_subtitles(exported, tmp_path):
     bottom = slice(60, 90)
     assert (with_cue[bottom] > 200).all(axis=2).sum() > 20
     assert (without[bottom] > 200).all(axis=2).sum() == 0
+
+
+def test_unreadable_narration_fails_cleanly(tmp_path):
+    film = make_film(tmp_path, [ShotSpec("red", frames=12)])
+    line = add_line(film, "shot_0", "Broken audio.", seconds=0.3)
+    (film.bundle / line.takes[0].media).write_bytes(b"this is not a wav file")
+    with pytest.raises(MediaError, match="cannot read audio"):
+        export_film(film, tmp_path / "out.mp4")
+    assert not (tmp_path / "out.mp4").exists()
+    assert not list(tmp_path.glob("*.part*"))
