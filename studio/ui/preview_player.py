@@ -264,6 +264,10 @@ class PreviewPlayer(QWidget):
         layout.addWidget(self.notice)
         layout.addLayout(bar)
 
+        self._reload = QTimer(self)  # coalesces a burst of edits (a drag on the timeline) into one reload
+        self._reload.setSingleShot(True)
+        self._reload.setInterval(0)
+        self._reload.timeout.connect(self._reload_cut)
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
@@ -620,9 +624,7 @@ class PreviewPlayer(QWidget):
             self._paths.clear()
             return
         if self.mode == "cut":
-            self._load_cut()
-            if not self.speed:
-                self.seek(self.position)
+            self._reload.start()
         elif self.take_ref is not None:
             try:
                 self.session.project.shot(self.take_ref[0]).take(self.take_ref[1])
@@ -631,6 +633,13 @@ class PreviewPlayer(QWidget):
                 self.seek(self.session.playhead())
                 return
             self._update_marks()
+
+    def _reload_cut(self) -> None:
+        if self.mode != "cut":
+            return
+        self._load_cut()
+        if not self.speed:
+            self.seek(self.position)
 
     def _on_playhead(self, frame: int) -> None:
         """The timeline moved the playhead: show that frame of the cut (when we are not the one moving it)."""

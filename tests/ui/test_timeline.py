@@ -215,3 +215,18 @@ def test_filmstrip_decodes_the_right_frames_of_a_long_take(qapp, tmp_path):
         assert image.height() == 45 and image.width() == 80
         bar_x = (index * 4) % 160 // 2 + 1  # the white bar marks the frame number (at half size here)
         assert image.pixelColor(bar_x, 2).red() > 200 and image.pixelColor(bar_x, 2).green() > 200
+
+
+def test_labels_follow_edits_and_reordering(timeline):
+    from studio.project.commands import MoveShot, edit_shot
+
+    session, view = timeline
+    first, second = session.project.shots[:2]
+    session.push(edit_shot(second.id, prompt="A gull over the harbour"))
+    view.sync()
+    assert view.clip_item(second.id).label == "2  A gull over the harbour"
+    session.push(MoveShot(second.id, 0))
+    view.sync()
+    assert view.clip_item(second.id).label.startswith("1  ") and view.clip_item(second.id).x() == 0
+    assert view.clip_item(first.id).label.startswith("2  ")
+    assert view.clip_item(first.id).x() == pytest.approx(48 * view.px_per_frame)

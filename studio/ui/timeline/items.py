@@ -61,6 +61,7 @@ class ClipItem(_BoxItem):
     def __init__(self, shot_id: str, frames: FrameSource) -> None:
         super().__init__(10, style.VIDEO_H)
         self.shot_id = shot_id
+        self.index = -1  # position in the cut when the label was last made
         self._frames = frames
         self.label = ""
         self.duration_text = ""

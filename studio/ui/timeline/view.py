@@ -108,6 +108,9 @@ class TimelineView(QGraphicsView):
         self._resolved: dict[str, Path | None] = {}
         self._resolved_bundle = session.bundle
         self._drag: _Drag | None = None
+        # What the next sync must repaint: geometry is always refreshed; labels only for what changed.
+        self._dirty_all = True
+        self._dirty_ids: set[str] = set()
         self._hover_clip: ClipItem | None = None
 
         scene = QGraphicsScene(self)
@@ -242,6 +245,10 @@ class TimelineView(QGraphicsView):
     def _on_changed(self, kind: str, ids: tuple) -> None:
         if kind == "saved":
             return
+        if kind in ("shots", "takes", "lines") and ids:
+            self._dirty_ids.update(ids)
+        else:  # cast, music, project, a batch: refresh every label
+            self._dirty_all = True
         self._sync_timer.start()
 
     def resolve(self, relative: str | None) -> Path | None:
@@ -275,8 +282,10 @@ class TimelineView(QGraphicsView):
         if layout.voice_lanes != old_lanes:
             self.resetCachedContent()
             self._header.update()
-        self._sync_clips(project, layout)
-        self._sync_lines(project, layout)
+        full, dirty = self._dirty_all, self._dirty_ids
+        self._dirty_all, self._dirty_ids = False, set()
+        self._sync_clips(project, layout, full, dirty)
+        self._sync_lines(project, layout, full, dirty)
         self._sync_music(project, layout)
         self._update_scene_rect()
         self._fit_height()
@@ -301,7 +310,7 @@ class TimelineView(QGraphicsView):
         self.ruler.configure(width, self._layout.fps, self.px_per_frame)
         self.playhead_item.set_height(height)
 
-    def _sync_clips(self, project, layout: TimelineLayout) -> None:
+    def _sync_clips(self, project, layout: TimelineLayout, full: bool, dirty: set[str]) -> None:
         scene, ppf, top = self.scene(), self.px_per_frame, self.video_top()
         shots = project.shots
         alive = set()
@@ -312,7 +321,11 @@ class TimelineView(QGraphicsView):
             if item is None:
                 item = self._clips[shot.id] = ClipItem(shot.id, self._frames_for)
                 scene.addItem(item)
+            elif not full and item.index == span.index and shot.id not in dirty:
+                item.set_geometry(span.start * ppf, top, span.duration * ppf, style.VIDEO_H)
+                continue  # its label, take and number are as they were
             item.set_geometry(span.start * ppf, top, span.duration * ppf, style.VIDEO_H)
+            item.index = span.index
             take = shot.active()
             media, state, source = None, "empty", (0, 1)
             if take is not None:
@@ -343,18 +356,22 @@ class TimelineView(QGraphicsView):
         for shot_id in [i for i in self._transitions if i not in alive_tr]:
             scene.removeItem(self._transitions.pop(shot_id))
 
-    def _sync_lines(self, project, layout: TimelineLayout) -> None:
+    def _sync_lines(self, project, layout: TimelineLayout, full: bool, dirty: set[str]) -> None:
         scene, ppf, top = self.scene(), self.px_per_frame, self.voice_top()
         alive = set()
+        lines = {line.id: line for line in project.lines}
         for span in layout.lines:
-            line = project.line(span.line_id)
+            line = lines[span.line_id]
             alive.add(line.id)
             item = self._lines.get(line.id)
+            fresh = item is None
             if item is None:
                 item = self._lines[line.id] = LineItem(line.id, self._peaks_for)
                 scene.addItem(item)
             item.set_geometry(span.start * ppf, top + span.lane * style.VOICE_LANE_H + 2, span.duration * ppf,
                               style.VOICE_LANE_H - 4)
+            if not (fresh or full or line.id in dirty):
+                continue
             speaker_id = speaker_of(project, line)
             speaker = next((c for c in project.cast if c.id == speaker_id), None)
             name = speaker.name if speaker else "Narrator"
