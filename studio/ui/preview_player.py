@@ -382,6 +382,7 @@ class PreviewPlayer(QWidget):
             self.play()
 
     def play(self) -> None:
+        self._flush_reload()
         if self.position >= self.length - 1:
             self.seek(self._range()[0])
         self.shuttle(1)
@@ -391,6 +392,7 @@ class PreviewPlayer(QWidget):
 
     def shuttle(self, speed: int) -> None:
         """Play at ``speed`` times (negative = backwards); 0 pauses."""
+        self._flush_reload()
         speed = max(-MAX_SHUTTLE, min(MAX_SHUTTLE, int(speed)))
         was_playing = bool(self.speed)
         self.speed = speed
@@ -421,7 +423,9 @@ class PreviewPlayer(QWidget):
         self.pause()
         self.seek(self.position + frames)
 
-    def seek(self, frame: int) -> None:
+    def seek(self, frame: int, *, move_playhead: bool = True) -> None:
+        """Show ``frame``; in the cut, the session's playhead follows unless the playhead is what moved us."""
+        self._flush_reload()
         lo, hi = 0, max(0, self.length - 1)
         frame = max(lo, min(hi, int(frame)))
         self.position = frame
@@ -430,7 +434,14 @@ class PreviewPlayer(QWidget):
         self._show(frame)
         if self._media is not None:
             self._sync_media(force=True)
-        self._publish()
+        self._publish(move_playhead=move_playhead)
+
+    def _flush_reload(self) -> None:
+        """Apply a pending reload now: transport calls must act on the cut as it is, not as it was."""
+        if self._reload.isActive():
+            self._reload.stop()
+            if self.mode == "cut":
+                self._load_cut()
 
     def _range(self) -> tuple[int, int]:
         """Playback range: a take plays between its marks; the cut, whole."""
@@ -479,11 +490,11 @@ class PreviewPlayer(QWidget):
             return None
         return min(segment.start + segment.length, segment.start + int((source - segment.source_in) / segment.ratio))
 
-    def _publish(self) -> None:
+    def _publish(self, *, move_playhead: bool = True) -> None:
         self.timecode.setText(f"{format_timecode(self.position, self.fps)} / "
                               f"{format_timecode(max(0, self.length - 1), self.fps)}")
         self.positionChanged.emit(self.position)
-        if self.mode == "cut":
+        if self.mode == "cut" and move_playhead:
             self._own_playhead = True
             try:
                 self.session.set_playhead(self.position)
@@ -647,7 +658,7 @@ class PreviewPlayer(QWidget):
             return
         if self.mode != "cut":
             self._load_cut()
-        self.seek(frame)
+        self.seek(frame, move_playhead=False)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

@@ -151,3 +151,16 @@ def test_multimedia_cut_switches_source_at_the_shot_boundary(qtbot, session):
     assert session.playhead() == player.position  # the timeline's playhead follows the cut
     qtbot.waitUntil(lambda: close_to(centre_colour(player), fixtures.COLOURS[1]), timeout=5000)
     player.pause()
+
+
+def test_following_the_playhead_never_moves_it(qtbot, session):
+    from studio.project.commands import edit_shot
+
+    player = make_player(qtbot, session, use_multimedia=False)
+    moves = []
+    session.playheadChanged.connect(moves.append)
+    # An edit (reload pending) then a playhead move: the preview shows it and leaves the playhead alone.
+    session.push(edit_shot(session.project.shots[0].id, duration_frames=24))
+    session.set_playhead(30)
+    assert moves == [30] and session.playhead() == 30
+    assert player.position == 30 and close_to(centre_colour(player), fixtures.COLOURS[1])
