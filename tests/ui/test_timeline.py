@@ -230,3 +230,21 @@ def test_labels_follow_edits_and_reordering(timeline):
     assert view.clip_item(second.id).label.startswith("1  ") and view.clip_item(second.id).x() == 0
     assert view.clip_item(first.id).label.startswith("2  ")
     assert view.clip_item(first.id).x() == pytest.approx(48 * view.px_per_frame)
+
+
+def test_drag_music_moves_its_start(timeline):
+    from studio.project import MusicClip
+    from studio.project.commands import AddMusic
+
+    session, view = timeline
+    view.set_snapping(False)
+    fixtures.write_sine_wav(session.bundle / "media/music/theme.wav", 4.0)
+    session.push(AddMusic(MusicClip(media="media/music/theme.wav", title="Theme", duration_frames=60)))
+    view.sync()
+    clip = session.project.music[0]
+    start = view.viewport_point(10, "music")
+    drag(view, start, start + QPoint(int(20 * view.px_per_frame), 0))
+    assert clip.start_frame == 20
+    assert view._music[clip.id].x() == pytest.approx(20 * view.px_per_frame)
+    session.undo_stack.undo()
+    assert clip.start_frame == 0

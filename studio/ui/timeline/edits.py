@@ -127,6 +127,11 @@ def move_line_command(layout: TimelineLayout, line_id: str, frame: int, merge_ke
                      text="Move line", merge_key=merge_key)
 
 
+def move_music_command(clip_id: str, frame: int, merge_key: str) -> SetFields:
+    """Music starts at ``frame`` of the film (its length and source offset stay)."""
+    return SetFields("music", (clip_id,), {"start_frame": max(0, frame)}, text="Move music", merge_key=merge_key)
+
+
 def set_transition_command(shot_id: str, kind: str, duration_frames: int) -> SetFields:
     transition = Transition(kind=kind, duration_frames=0 if kind == "cut" else max(1, duration_frames))
     command = edit_shot(shot_id, transition=transition)

@@ -22,6 +22,7 @@ from . import style
 from .edits import (
     TrimOrigin,
     move_line_command,
+    move_music_command,
     new_drag_key,
     set_transition_command,
     trim_command,
@@ -45,7 +46,7 @@ KIND_NAMES = {"cut": "Cut", "crossfade": "Crossfade", "dip_to_black": "Dip to bl
 
 @dataclass
 class _Drag:
-    mode: str  # scrub | trim | line
+    mode: str  # scrub | trim | line | music
     press_x: float
     key: str = ""
     object_id: str = ""
@@ -403,7 +404,7 @@ class TimelineView(QGraphicsView):
             title = clip.title or Path(clip.media).stem
             duck = ", ducks under voice" if clip.duck else ""
             item.set_content(label=f"♪ {title}   {clip.gain_db:+.1f} dB", peaks=peaks,
-                             tooltip=f"{title}\nGain {clip.gain_db:+.1f} dB{duck}")
+                             tooltip=f"{title}\nGain {clip.gain_db:+.1f} dB{duck}\nDrag to move where it starts")
         for clip_id in [i for i in self._music if i not in alive]:
             scene.removeItem(self._music.pop(clip_id))
 
@@ -530,6 +531,11 @@ class TimelineView(QGraphicsView):
             self._drag = _Drag("line", pos.x(), key=new_drag_key("line", item.line_id), object_id=item.line_id,
                                start_frame=span.start, layout=self._layout, snaps=self._snap_points())
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+        elif kind == "music":
+            span = next(s for s in self._layout.music if s.clip_id == item.clip_id)
+            self._drag = _Drag("music", pos.x(), key=new_drag_key("music", item.clip_id), object_id=item.clip_id,
+                               start_frame=span.start, snaps=self._snap_points())
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
         elif kind == "":
             self.session.select_shots([])
         event.accept()
@@ -575,6 +581,11 @@ class TimelineView(QGraphicsView):
                 if frame != drag.last and (drag.last is not None or frame != drag.start_frame):
                     drag.last = frame
                     self.session.push(move_line_command(drag.layout, drag.object_id, frame, drag.key))
+            elif drag.mode == "music":
+                frame = self._snap(max(0, drag.start_frame + delta), drag.snaps)
+                if frame != drag.last and (drag.last is not None or frame != drag.start_frame):
+                    drag.last = frame
+                    self.session.push(move_music_command(drag.object_id, frame, drag.key))
         except StoryreelError:
             pass  # an edit the model refuses (e.g. past a limit) simply does not happen
         event.accept()
@@ -597,7 +608,7 @@ class TimelineView(QGraphicsView):
         if clip is not None:
             clip.set_hover_edge(edge)
             self.viewport().setCursor(Qt.CursorShape.SizeHorCursor)
-        elif kind == "line":
+        elif kind in ("line", "music"):
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
         elif kind == "ruler":
             self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
