@@ -69,3 +69,15 @@ def test_preset_and_bad_folder(qtbot, dialog, tmp_path):
     dialog.path_edit.setText(str(tmp_path / "missing" / "film.mp4"))
     dialog.start()
     assert dialog.state == "idle" and "does not exist" in dialog.status.text()
+
+
+def test_a_shot_without_take_fails_clearly(qtbot, tmp_path):
+    session = ProjectSession(fixtures.make_document(tmp_path, shots=2, with_takes=False, with_line=False))
+    dialog = ExportDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.path_edit.setText(str(tmp_path / "film.mp4"))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.state != "running", timeout=30_000)
+    assert dialog.state == "failed"
+    assert "shot 1" in dialog.status.text() and "generate" in dialog.status.text()
+    assert not (tmp_path / "film.mp4").exists() and dialog.export_button.isEnabled()
