@@ -184,6 +184,7 @@ class PreviewPlayer(QWidget):
         self._voices: list = []
         self._started_lines: set[str] = set()
         self.current_image: QImage | None = None
+        self.picture_size = (session.project.width, session.project.height)
         self._paths: dict[str, Path | None] = {}
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -320,6 +321,7 @@ class PreviewPlayer(QWidget):
         self.segments = [Segment(shot_id, take_id, take.media, 0, frames, 0, frames, 1.0,
                                  f"Shot {index} · take {shot.takes.index(take) + 1}")]
         self.title.setText(f"Shot {index} · take {shot.takes.index(take) + 1} of {len(shot.takes)}")
+        self.picture_size = (take.width or project.width, take.height or project.height)
         self._update_marks()
         self.seek(take.trim_in)
         self.play()
@@ -349,6 +351,7 @@ class PreviewPlayer(QWidget):
         self.mode, self.take_ref, self.fps = "cut", None, project.fps
         self.segments = segments
         self.title.setText(f"Cut · {project.title}")
+        self.picture_size = (project.width, project.height)
         self._update_marks()
 
     def _path(self, relative: str | None) -> Path | None:
@@ -545,7 +548,9 @@ class PreviewPlayer(QWidget):
             force = True
         self.video_item.show()
         self.pixmap_item.hide()
-        self.video_item.setSize(QSizeF(self.screen_view.frame_rect.size()))
+        # The video item letterboxes inside this box, like the decoded frames do in theirs.
+        self.screen_view.set_frame_size(*self.picture_size)
+        self.video_item.setSize(QSizeF(*self.picture_size))
         source_ms = round(segment.source_frame(self.position) / (self.fps * segment.ratio) * 1000)
         playing = self._media.playbackState() == QMediaPlayer.PlaybackState.PlayingState
         if self.speed == 1:
