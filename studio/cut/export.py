@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import tempfile
 import time
@@ -26,7 +27,7 @@ from .ffmpeg_run import ffmpeg_exe
 from .loudness import normalize
 from .plan import CutPlan, SubtitleMode, build_plan
 from .segments import Caption, segments_for
-from .smart_render import LinkedToken, join_segments, render_segments
+from .smart_render import LinkedToken, join_segments, prune_cache, render_segments
 from .subtitles import cues_for, srt_text, vtt_text
 
 CONFORM_CACHE = ("cache", "conform")
@@ -123,6 +124,7 @@ def export_plan(plan: CutPlan, out: Path, cache_dir: Path, *, progress: Progress
     if mode in ("srt", "vtt"):
         sidecar = out.with_suffix(f".{mode}")
         write_atomic(sidecar, (srt_text(cues) if mode == "srt" else vtt_text(cues)).encode("utf-8"))
+    prune_cache(cache_dir)
     progress(Progress("join", total, total, f"wrote {out.name}"))
     return ExportReport(
         output=out, width=plan.settings.width, height=plan.settings.height, fps=plan.fps, frames=plan.total_frames,
@@ -154,6 +156,8 @@ def _soundtrack(plan: CutPlan, cache_dir: Path, cancel: CancelToken | None) -> t
     target = cache_dir / f"audio-{_audio_key(plan)}.m4a"
     facts = target.with_suffix(".json")
     if target.is_file() and facts.is_file():
+        for path in (target, facts):
+            os.utime(path)  # used: keep it when the cache is pruned
         data = json.loads(facts.read_text())
         return target, data.get("lufs"), data.get("true_peak"), False
     mix = mix_soundtrack(plan, cancel=cancel)

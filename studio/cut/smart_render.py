@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ def render_segments(plan: CutPlan, segments: list[Segment], cache_dir: Path, *,
     cache_dir.mkdir(parents=True, exist_ok=True)
     stats = RenderStats()
     files = [cache_dir / f"{segment.key(plan)}.mp4" for segment in segments]
-    todo = [(s, f) for s, f in zip(segments, files, strict=True) if not f.is_file()]
+    todo = [(s, f) for s, f in zip(segments, files, strict=True) if not _reuse(f)]
     todo = list({f: (s, f) for s, f in todo}.values())  # identical segments encode once
     total = plan.total_frames
     done = total - sum(s.frames for s, _ in todo)
@@ -74,6 +75,26 @@ def render_segments(plan: CutPlan, segments: list[Segment], cache_dir: Path, *,
                 stats.encoded_labels.append(segment.label)
                 progress(Progress("encode", done, total, f"encoded {segment.kind} {segment.label}"))
     return files, stats
+
+
+def _reuse(path: Path) -> bool:
+    """True if the cached segment exists; marks it used (``prune_cache`` keeps what was used lately)."""
+    try:
+        os.utime(path)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def prune_cache(cache_dir: Path, *, max_age_days: float = 30) -> int:
+    """Delete cached segments/soundtracks no export has used for ``max_age_days``; returns how many."""
+    cutoff = time.time() - max_age_days * 86400
+    removed = 0
+    for path in cache_dir.glob("*"):
+        if path.suffix in (".mp4", ".m4a", ".json") and path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 class LinkedToken(CancelToken):

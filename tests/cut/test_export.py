@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import numpy as np
 import pyloudnorm
@@ -204,3 +205,18 @@ def test_unreadable_narration_fails_cleanly(tmp_path):
         export_film(film, tmp_path / "out.mp4")
     assert not (tmp_path / "out.mp4").exists()
     assert not list(tmp_path.glob("*.part*"))
+
+
+def test_cache_keeps_what_exports_use_and_prunes_the_rest(restored, tmp_path):
+    film = restored[0]
+    cache = film.bundle / "cache" / "conform"
+    stale = cache / "0123456789abcdef01234567.mp4"
+    stale.write_bytes(b"an old segment no cut uses any more")
+    old = time.time() - 40 * 86400
+    for path in cache.glob("*"):
+        if path.is_file():
+            os.utime(path, (old, old))
+    report = export_film(film, tmp_path / "again.mp4", subtitles="srt")
+    assert (report.encodes, report.audio_encoded) == (0, False)
+    assert not stale.exists()
+    assert len(list(cache.glob("*.mp4"))) >= report.segments
