@@ -217,7 +217,10 @@ def main() -> int:
                   "cpu_storyreel_full_s": round(min(full_cpu), 2), "cpu_ffmpeg_s": round(min(base_cpu), 2),
                   "cpu_reexport_s": round(min(re_cpus), 2),
                   "encodes_full": report.encodes, "encodes_reexport": re_report.encodes,
-                  "segments": report.segments}
+                  "segments": report.segments,
+                  # each run's own storyreel/ffmpeg wall ratio (runs alternate, so load from elsewhere hits both)
+                  "pair_ratios": [round(x / y, 3) for x, y in zip(full, base, strict=True)],
+                  "cpu_ratio": round(min(full_cpu) / min(base_cpu), 3)}
         print(json.dumps({"bench": "export", "ratio": round(a / b, 3), "target": 1.1, **common}))
         print(json.dumps({"bench": "export_reexport", "ratio": round(c / a, 3), "target": 0.2, **common}))
     finally:
