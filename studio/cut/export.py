@@ -22,7 +22,7 @@ from studio.project.document import ProjectDocument
 from studio.project.errors import ProjectError
 
 from .audio_mix import film_samples, mix_soundtrack
-from .errors import MediaError
+from .errors import CutError, MediaError
 from .ffmpeg_run import ffmpeg_exe
 from .loudness import normalize
 from .plan import CutPlan, SubtitleMode, build_plan
@@ -76,10 +76,11 @@ def export_film(document: ProjectDocument, out: Path, *, size: tuple[int, int] |
 
 def export_plan(plan: CutPlan, out: Path, cache_dir: Path, *, progress: ProgressCallback = no_progress,
                 cancel: CancelToken | None = None, workers: int | None = None) -> ExportReport:
+    """Render a plan to ``out``, reusing the segments and soundtrack already in ``cache_dir``."""
     started = time.perf_counter()
     out = Path(out)
     if out.suffix.lower() not in (".mp4", ".m4v", ".mov"):
-        raise MediaError(f"{out.name}: export writes MP4 video; use a .mp4 name")
+        raise CutError(f"{out.name}: export writes MP4 video; use a .mp4 name")
     mode = plan.settings.subtitles
     cues = cues_for(plan) if mode != "none" else []
     captions = tuple(Caption(c.text, c.start, c.end) for c in cues) if mode == "burn" else ()
@@ -130,7 +131,8 @@ def export_plan(plan: CutPlan, out: Path, cache_dir: Path, *, progress: Progress
         output=out, width=plan.settings.width, height=plan.settings.height, fps=plan.fps, frames=plan.total_frames,
         duration_seconds=plan.duration_seconds, segments=len(segments), encodes=stats.encodes,
         reused_segments=stats.reused, encoded_labels=stats.encoded_labels, audio_encoded=audio_encoded,
-        loudness_lufs=None if loudness is None else float(loudness), true_peak_db=None if peak is None else float(peak), subtitles=sidecar, warnings=list(plan.warnings),
+        loudness_lufs=None if loudness is None else float(loudness),
+        true_peak_db=None if peak is None else float(peak), subtitles=sidecar, warnings=list(plan.warnings),
         seconds=time.perf_counter() - started,
     )
 
