@@ -117,12 +117,13 @@ def run_direct(folder: Path, frames: int, steps: int, *, offload: bool) -> dict[
     return figures
 
 
-def run_engine(client, folder: Path, frames: int, steps: int, **options: object) -> dict[str, float]:
+def run_engine(client, folder: Path, frames: int, steps: int, *, size: tuple[int, int] = (832, 480),
+               **options: object) -> dict[str, float]:
     from engine.messages import Done, StepProgress
     from engine.request import GenerationRequest
 
     def request(n_steps: int, seed: int) -> GenerationRequest:
-        return GenerationRequest(prompt=PROMPT, width=832, height=480, num_frames=frames, fps=16, steps=n_steps,
+        return GenerationRequest(prompt=PROMPT, width=size[0], height=size[1], num_frames=frames, fps=16, steps=n_steps,
                                  guidance=5.0, seed=seed, backend="diffusers", model_id=str(folder),
                                  options=tuple(options.items()))
 

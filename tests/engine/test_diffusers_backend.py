@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from engine.backends.diffusers_backend import DiffusersBackend, ModelUnavailable, StepPreview
+from engine.backends.diffusers_backend import DiffusersBackend, ModelUnavailable, OutOfMemory, StepPreview
 from engine.backends.diffusers_plan import UnsupportedRequest, plan_generation, retime_indices
 from engine.model_families import FrameConstraints, constraints_for
 from engine.model_registry import ModelNotFound, resolve_model, spec_for_folder
@@ -170,3 +170,21 @@ def test_cancel_stops_within_one_step_and_leaves_no_clip(tiny: dict[str, Path], 
     # The pipeline is still usable after an interrupted run.
     result = backend.generate(req(tiny["wan"], steps=2), tmp_path, lambda _: None, CancelToken())
     assert probe_video(result.video).frame_count == 9
+
+
+def test_out_of_memory_names_the_memory_options(tiny: dict[str, Path], backend: DiffusersBackend, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    def run_out_of_memory(*_args, **_kwargs):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
+
+    monkeypatch.setattr(backend, "_run", run_out_of_memory)
+    with pytest.raises(OutOfMemory) as err:
+        backend.generate(req(tiny["wan"]), tmp_path, lambda _: None, CancelToken())
+    message = str(err.value)
+    assert "ran out of memory" in message and "offload=model" in message and "vae_tiling=true" in message
+    assert not (tmp_path / "video.mp4").exists()
+    monkeypatch.undo()
+    # The backend keeps working afterwards.
+    assert probe_video(backend.generate(req(tiny["wan"]), tmp_path, lambda _: None, CancelToken()).video).frame_count == 9
