@@ -61,9 +61,10 @@ def run_direct(model: Path, work: Path) -> float:
     pipe = WanPipeline.from_pretrained(str(model), dtype=torch.float32)
     pipe.set_progress_bar_config(disable=True)
     for n, request in enumerate(_requests(model)):
-        frames = pipe(prompt=request.prompt, height=SIZE, width=SIZE, num_frames=FRAMES, num_inference_steps=STEPS,
-                      guidance_scale=request.guidance, generator=torch.Generator("cpu").manual_seed(request.seed),
-                      output_type="np").frames[0]
+        with torch.inference_mode():  # as the engine calls it
+            frames = pipe(prompt=request.prompt, height=SIZE, width=SIZE, num_frames=FRAMES,
+                          num_inference_steps=STEPS, guidance_scale=request.guidance,
+                          generator=torch.Generator("cpu").manual_seed(request.seed), output_type="np").frames[0]
         frames = (np.clip(frames, 0, 1) * 255 + 0.5).astype(np.uint8)
         out = work / f"take{n}"
         out.mkdir(parents=True, exist_ok=True)
