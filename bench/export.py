@@ -218,6 +218,8 @@ def main() -> int:
                   "cpu_reexport_s": round(min(re_cpus), 2),
                   "encodes_full": report.encodes, "encodes_reexport": re_report.encodes,
                   "segments": report.segments,
+                  "storyreel_mb": round((root / "storyreel.mp4").stat().st_size / 2**20, 2),
+                  "ffmpeg_mb": round((root / "ffmpeg.mp4").stat().st_size / 2**20, 2),
                   # each run's own storyreel/ffmpeg wall ratio (runs alternate, so load from elsewhere hits both)
                   "pair_ratios": [round(x / y, 3) for x, y in zip(full, base, strict=True)],
                   "cpu_ratio": round(min(full_cpu) / min(base_cpu), 3)}
