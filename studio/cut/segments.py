@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from .plan import CutPlan, SourceClip
@@ -109,11 +109,7 @@ def _card_fade(frames: int) -> int:
 def _with_captions(segment: Segment, captions: tuple[Caption, ...], fps: int) -> Segment:
     a, b = segment.start / fps, segment.end / fps
     hits = tuple(c for c in captions if c.start < b and c.end > a)
-    if not hits:
-        return segment
-    from dataclasses import replace
-
-    return replace(segment, captions=hits)
+    return replace(segment, captions=hits) if hits else segment
 
 
 def _check_contiguous(segments: list[Segment], total: int) -> None:
