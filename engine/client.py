@@ -1,7 +1,7 @@
 """The app's handle on the engine: submit requests, watch typed events, cancel, retry, reorder.
 
 Generation runs in a spawned worker process; a thread here feeds it one job at a time (highest priority first),
-turns its messages into job states and events, and restarts it if it dies (its job fails with the reason).
+turns its messages into job states and events, and replaces it if it dies (its job fails with the reason).
 Jobs that have not finished are kept in ``state_dir/queue.json`` and resubmitted when a client opens again.
 
     client = EngineClient(state_dir)
@@ -236,7 +236,7 @@ class EngineClient:
             with contextlib.suppress(Exception):
                 channel.cancel_join_thread()
                 channel.close()
-        self._process = None
+        self._process = self._inbox = self._outbox = None
 
     def _dispatch_loop(self) -> None:
         while True:
@@ -311,4 +311,4 @@ class EngineClient:
             if running is not None:
                 self._queue.finish(running.id, "failed", error=reason)
                 self._publish(Failed(running.id, reason))
-            self._ensure_worker()
+            # The next job starts a fresh worker (lazily: a worker that cannot start never spins in a loop).
