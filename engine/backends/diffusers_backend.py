@@ -3,6 +3,11 @@
 The pipeline stays loaded between takes of the same model (and placement); another model frees it first.
 Progress comes from ``callback_on_step_end``; cancel sets the pipeline's ``_interrupt`` flag and leaves at the
 end of the current step (raising from the callback, so the VAE does not decode a clip nobody wants).
+
+Request options it reads: ``offload`` ("none" | "model" | "sequential" | "group"), ``vae_tiling`` (bool),
+``first_block_cache`` (threshold, 0 = off), ``device`` / ``dtype`` (override the choice), ``preview_every``
+(steps between preview stills, 0 = none), ``resolution`` ("model": the model's working area, the default;
+"request": the request's own size, snapped) and ``allow_download`` (fetch missing weights from the Hub).
 """
 
 from __future__ import annotations
