@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback
-from studio.cut import INTERCHANGE_FORMATS, CutError, export_film, export_interchange
-from studio.cut.plan import lines_missing_audio, shots_missing_takes
+from studio.cut.errors import CutError
+from studio.cut.formats import INTERCHANGE_FORMATS
 from studio.project import ProjectDocument
 
 from .common import open_document, parse_size, print_json
@@ -91,6 +91,9 @@ def _ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
 
 
 def render_command(args: argparse.Namespace) -> int:
+    from studio.cut import export_film, export_interchange
+    from studio.cut.plan import lines_missing_audio, shots_missing_takes
+
     document = open_document(args.path)
     bundle = document.bundle
     assert bundle is not None
@@ -151,6 +154,8 @@ def _narrate(document: ProjectDocument, progress: ProgressCallback, cancel: Canc
 
 
 def export_command(args: argparse.Namespace) -> int:
+    from studio.cut import export_interchange
+
     document = open_document(args.path)
     written = export_interchange(document, args.output, args.fmt)
     print(f"wrote {written}")

@@ -21,10 +21,10 @@ from studio.project.errors import ProjectError
 from studio.project.model import Project
 
 from .errors import CutError
+from .formats import INTERCHANGE_FORMATS
 from .plan import CutPlan, PlannedShot, build_plan
 from .subtitles import cues_for, srt_text, vtt_text
 
-INTERCHANGE_FORMATS = ("otio", "otioz", "fcpxml", "edl", "srt", "vtt")
 _ADAPTERS = {"otio": "otio_json", "otioz": "otioz", "fcpxml": "fcpx_xml", "edl": "cmx_3600"}
 
 
