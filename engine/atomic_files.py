@@ -45,6 +45,10 @@ def temp_path_for(path: Path) -> Iterator[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
     os.close(fd)
+    # mkstemp makes the file private (0600); the finished file should get the usual permissions.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(name, 0o666 & ~umask)
     tmp = Path(name)
     try:
         yield tmp

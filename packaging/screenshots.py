@@ -33,8 +33,10 @@ def log(message: str) -> None:
 
 def prepare_project(work: Path) -> Path:
     """A copy of the example with animatic takes on most shots and narrated lines (builds a small one if absent)."""
+    from dataclasses import replace
+
     from engine.backends.animatic import AnimaticBackend
-    from engine.request import GenerationRequest
+    from studio.generation import request_for_shot, take_from_result
     from studio.project import ProjectDocument, Shot
     from studio.project.commands import AddShot, AddTake, Batch
 
@@ -42,66 +44,37 @@ def prepare_project(work: Path) -> Path:
     if EXAMPLE.is_dir():
         shutil.copytree(EXAMPLE, bundle, ignore=shutil.ignore_patterns("autosave.json"))
         document, _ = ProjectDocument.open(bundle)
-    else:  # no example yet: a few shots are enough to show every state
+    else:  # no example: a few shots are enough to show every state
         from studio.project import Project
 
         document = ProjectDocument.create(bundle, Project(title="The Lighthouse Keeper"))
-        prompts = ["A lighthouse on a black cliff, storm clouds", "The keeper climbs the spiral stairs",
+        prompts = ["A lighthouse on a black headland at dusk", "The keeper climbs the spiral stair",
                    "The lamp room, the great lens turning", "A ship's lights far out at sea",
                    "Dawn over a calm sea"]
         document.execute(Batch([AddShot(Shot(prompt=p, duration_frames=72)) for p in prompts]))
         document.save()
     project = document.project
     backend = AnimaticBackend(preset="veryfast")
-    # Half size keeps the script quick; the thumbnails and preview look the same.
-    width, height = project.width // 4 * 2, project.height // 4 * 2
     commands = []
     for index, shot in enumerate(project.shots[: max(1, len(project.shots) - LEAVE_WITHOUT_TAKE)]):
         if shot.active() is not None:
             continue
         log(f"generating shot {index + 1}/{len(project.shots)}")
-        request = GenerationRequest(prompt=shot.prompt, width=width, height=height,
-                                    num_frames=shot.duration_frames, fps=project.fps, seed=shot.seed,
-                                    camera=shot.camera, label=f"Shot {index + 1}")
+        request = request_for_shot(project, shot, bundle)
+        # Half size keeps the script quick; the thumbnails and preview look the same.
+        request = replace(request, width=request.width // 4 * 2, height=request.height // 4 * 2)
         with tempfile.TemporaryDirectory(dir=work) as out:
             result = backend.generate(request, Path(out))
-            commands.append(AddTake(shot.id, _store_take(bundle, shot.id, result)))
+            commands.append(AddTake(shot.id, take_from_result(bundle, shot.id, result)))
     if commands:
         document.execute(Batch(commands, text="Generate takes"))
     document.save()
-    try:
-        from studio.voice import narrate_missing
+    log("narrating lines (espeak)")
+    from studio.voice import narrate_missing
 
-        log("narrating lines (espeak)")
-        narrate_missing(document, provider="espeak")
-    except Exception as exc:  # narration is a nicety here: the screenshots still show estimated line lengths
-        log(f"narration skipped: {exc}")
+    narrate_missing(document, provider="espeak")
     document.save()
     return bundle
-
-
-def _store_take(bundle: Path, shot_id: str, result):
-    """The generation bridge's own copy step when it exists; else the same thing done here."""
-    try:
-        from studio.generation import take_from_result
-    except ImportError:
-        take_from_result = None
-    if take_from_result is not None:
-        return take_from_result(bundle, shot_id, result)
-    from studio.project import Take
-
-    take = Take(media="media/x.mp4")
-    folder = bundle / "media" / "takes" / shot_id / take.id
-    folder.mkdir(parents=True, exist_ok=True)
-    names = {}
-    for field, source in (("media", result.video), ("first_frame", result.first_frame),
-                          ("last_frame", result.last_frame), ("thumbnail", result.thumbnail)):
-        target = folder / Path(source).name
-        shutil.copyfile(source, target)
-        names[field] = target.relative_to(bundle).as_posix()
-    return Take(id=take.id, **names, request=result.request.to_dict(), seed=result.request.seed,
-                backend=result.backend, width=result.width, height=result.height, fps=result.fps,
-                frame_count=result.num_frames)
 
 
 def settle(app, seconds: float = 0.3) -> None:

@@ -63,13 +63,13 @@ class GenerationQueue(QObject):
 
     # --- what the storyboard asks --------------------------------------------------------------------------
     def shot_status(self, shot_id: str) -> tuple[str, float] | None:
-        """The newest job of a shot as (state, fraction), while it is queued, running or just failed."""
-        for job_id in reversed(self.order):
-            record = self.records[job_id]
-            if record.shot_id == shot_id:
-                if record.state in ACTIVE or record.state == "failed":
-                    return record.state, record.fraction
-                return None
+        """A shot's job as (state, fraction): the one generating, else the newest while queued or just failed."""
+        records = [self.records[j] for j in reversed(self.order) if self.records[j].shot_id == shot_id]
+        running = next((r for r in records if r.state == "generating"), None)
+        if running is not None:
+            return running.state, running.fraction
+        if records and (records[0].state in ACTIVE or records[0].state == "failed"):
+            return records[0].state, records[0].fraction
         return None
 
     def active_jobs(self) -> list[JobRecord]:
