@@ -20,6 +20,8 @@ CAMERA_MOVES: tuple[str, ...] = (
     "truck_left", "truck_right", "orbit", "handheld",
 )
 MAX_SIDE = 8192
+# Bumped when a backend's output for the same request changes, so cached takes of the old renderer are not reused.
+RENDERER_VERSIONS = {"animatic": 1, "diffusers": 1}
 MAX_FRAMES = 240 * 600
 
 
@@ -92,6 +94,7 @@ class GenerationRequest:
         data = self.to_dict()
         data.pop("reference_image")
         data.pop("last_image")
+        data["renderer_version"] = RENDERER_VERSIONS.get(self.backend, 0)
         blob = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
