@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import cv2
@@ -37,3 +38,12 @@ def still_file(tmp_path: Path) -> Path:
     path = tmp_path / "still.png"
     cv2.imwrite(str(path), cv2.cvtColor(make_test_still(), cv2.COLOR_RGB2BGR))
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny random Wan / LTX checkpoints saved in diffusers layout (built once per test session)."""
+    spec = importlib.util.spec_from_file_location("tiny_models", Path(__file__).with_name("tiny_models.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module.ensure_tiny_models(tmp_path_factory.getbasetemp() / "tiny-models")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import cv2
@@ -16,18 +15,6 @@ from engine.model_registry import ModelNotFound, resolve_model, spec_for_folder
 from engine.progress import Cancelled, CancelToken, Progress
 from engine.request import GenerationRequest
 from engine.video_io import probe_video, read_frames
-
-
-def _tiny_models():
-    spec = importlib.util.spec_from_file_location("tiny_models", Path(__file__).with_name("tiny_models.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="session")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return _tiny_models().ensure_tiny_models(tmp_path_factory.getbasetemp() / "tiny-models")
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ take cache, cancel mid-run, a killed worker being replaced, missing weights and 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 from pathlib import Path
@@ -31,17 +30,6 @@ from engine.video_io import probe_video, read_frames
 
 WAIT = 240  # generous: the test machine is shared; a hang still ends
 
-
-def _tiny_models():
-    spec = importlib.util.spec_from_file_location("tiny_models", Path(__file__).with_name("tiny_models.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="session")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return _tiny_models().ensure_tiny_models(tmp_path_factory.getbasetemp() / "tiny-models")
 
 
 @pytest.fixture(scope="module")
