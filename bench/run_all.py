@@ -62,15 +62,10 @@ def main() -> int:
             rows.append(figure)
             print(json.dumps(figure), flush=True)
     if args.write:
-        lines = [
-            "| benchmark | figure | Storyreel | baseline | ratio | target | verdict |",
-            "|---|---|---|---|---|---|---|",
-        ]
+        lines = ["| benchmark | ratio | target | verdict | figures |", "|---|---|---|---|---|"]
         for f in rows:
-            lines.append(
-                f"| {f.get('bench')} | {f.get('figure', f.get('error', f.get('message', '')))} | {f.get('storyreel_s', '')} "
-                f"| {f.get('baseline_s', '')} | {f.get('ratio', '')} | {f.get('target', '')} | {verdict(f)} |"
-            )
+            details = ", ".join(f"{k}={v}" for k, v in f.items() if k not in ("bench", "ratio", "target", "wall_s"))
+            lines.append(f"| {f.get('bench')} | {f.get('ratio', '')} | {f.get('target', '')} | {verdict(f)} | {details} |")
         machine = f"{platform.machine()}, {platform.python_version()}, {platform.platform()}"
         args.write.write_text(f"\n_Run with `make bench` on {machine}._\n\n" + "\n".join(lines) + "\n")
     return 1 if any(verdict(r) == "error" for r in rows) else 0
