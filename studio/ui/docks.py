@@ -21,7 +21,7 @@ DOCKS: dict[str, tuple[str, Area]] = {
 }
 
 
-def placeholder(text: str, parent: QWidget | None = None) -> QLabel:
+def unavailable_notice(text: str, parent: QWidget | None = None) -> QLabel:
     """What a dock shows while the widget it is made for cannot be loaded."""
     label = QLabel(text, parent)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -19,7 +19,7 @@ from .app import icon
 from .autosave import Autosaver
 from .background import TaskList
 from .cast_panel import CastPanel
-from .docks import create_docks, placeholder
+from .docks import create_docks, unavailable_notice
 from .engine_bridge import EngineBridge
 from .generation_queue import GenerationQueue
 from .lines_panel import LinesPanel
@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         cast.message.connect(self.say)
         history = QUndoView(session.undo_stack)
         history.setEmptyLabel("Opened project")
-        queue: QWidget = QueuePanel(self.generation) if self.generation else placeholder(
+        queue: QWidget = QueuePanel(self.generation) if self.generation else unavailable_notice(
             "Save the project to generate: takes are stored inside its folder.")
         self.preview = self._optional_widget("studio.ui.preview_player", "PreviewPlayer", session,
                                              "The preview player is not available in this build.")
@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
         try:
             factory = getattr(importlib.import_module(module), name)
         except (ImportError, AttributeError):
-            return placeholder(missing)
+            return unavailable_notice(missing)
         return factory(session)
 
     def _drop_session(self) -> None:

@@ -184,6 +184,21 @@ class TransitionItem(_BoxItem):
         painter.drawRect(QRectF(0.5, 16.5, w - 1, h - 17.5))
 
 
+def _draw_waveform(painter: QPainter, rect: QRectF, peaks, width: float, pen: QPen) -> None:  # type: ignore[no-untyped-def]
+    """Peaks as one vertical stroke per pixel column, below the clip's 13 px label strip."""
+    if peaks is None or width <= 4:
+        return
+    values = resample_peaks(peaks, int(width) - 2)
+    mid, amp = rect.top() + 13 + (rect.height() - 14) / 2, (rect.height() - 15) / 2
+    path = QPainterPath()
+    for x, value in enumerate(values):
+        span = max(0.5, float(value) * amp)
+        path.moveTo(1.5 + x, mid - span)
+        path.lineTo(1.5 + x, mid + span)
+    painter.setPen(pen)
+    painter.drawPath(path)
+
+
 class LineItem(_BoxItem):
     """A narration or dialogue line with the waveform of its active audio take."""
 
@@ -226,18 +241,7 @@ class LineItem(_BoxItem):
             border.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(border)
         painter.drawRoundedRect(rect, 3, 3)
-        peaks = self.peaks
-        if peaks is not None and self._w > 4:
-            columns = int(self._w) - 2
-            values = resample_peaks(peaks, columns)
-            mid, amp = rect.top() + 13 + (rect.height() - 14) / 2, (rect.height() - 15) / 2
-            path = QPainterPath()
-            for x, value in enumerate(values):
-                span = max(0.5, float(value) * amp)
-                path.moveTo(1.5 + x, mid - span)
-                path.lineTo(1.5 + x, mid + span)
-            painter.setPen(QPen(style.WAVE, 1))
-            painter.drawPath(path)
+        _draw_waveform(painter, rect, self.peaks, self._w, QPen(style.WAVE, 1))
         if self._w >= 20:
             painter.setFont(_SMALL_FONT)
             painter.setPen(style.CLIP_TEXT)
@@ -269,16 +273,7 @@ class MusicItem(_BoxItem):
         painter.setPen(QPen(style.MUSIC.lighter(150), 1))
         painter.drawRoundedRect(rect, 3, 3)
         peaks = self._peak_source(self.audio) if self.audio else None
-        if peaks is not None and self._w > 4:
-            values = resample_peaks(peaks, int(self._w) - 2)
-            mid, amp = rect.top() + 13 + (rect.height() - 14) / 2, (rect.height() - 15) / 2
-            path = QPainterPath()
-            for x, value in enumerate(values):
-                span = max(0.5, float(value) * amp)
-                path.moveTo(1.5 + x, mid - span)
-                path.lineTo(1.5 + x, mid + span)
-            painter.setPen(QPen(QColor(255, 255, 255, 120), 1))
-            painter.drawPath(path)
+        _draw_waveform(painter, rect, peaks, self._w, QPen(QColor(255, 255, 255, 120), 1))
         painter.setFont(_SMALL_FONT)
         painter.setPen(style.CLIP_TEXT)
         painter.drawText(QRectF(rect.left() + 4, rect.top(), rect.width() - 6, 13),
