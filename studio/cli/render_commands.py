@@ -92,7 +92,7 @@ def _ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
 
 def render_command(args: argparse.Namespace) -> int:
     from studio.cut import export_film, export_interchange
-    from studio.cut.plan import lines_missing_audio, shots_missing_takes
+    from studio.project.usable_media import lines_missing_audio, shots_missing_takes
 
     document = open_document(args.path)
     bundle = document.bundle

@@ -201,33 +201,6 @@ def build_plan(project: Project, bundle: Path, *, size: tuple[int, int] | None =
     return CutPlan(project.title, settings, total, shots, tuple(cards), voices, music, tuple(warnings))
 
 
-def shots_missing_takes(project: Project, bundle: Path) -> list[str]:
-    """Ids of shots the cut cannot use yet (no take, or its active take failed or is offline)."""
-    missing = []
-    for shot in project.shots:
-        take = shot.active()
-        if take is None or take.status != "ready" or not _exists(bundle, take.media):
-            missing.append(shot.id)
-    return missing
-
-
-def lines_missing_audio(project: Project, bundle: Path) -> list[str]:
-    """Ids of lines with no ready, present audio take (narration has not run, or its file is gone)."""
-    missing = []
-    for line in project.lines:
-        audio = line.active()
-        if audio is None or audio.status != "ready" or not _exists(bundle, audio.media):
-            missing.append(line.id)
-    return missing
-
-
-def _exists(bundle: Path, media: str) -> bool:
-    try:
-        return resolve_media(bundle, media).is_file()
-    except UnsafeMediaPath:
-        return False
-
-
 def _usable_source(bundle: Path, shot: Shot, index: int) -> tuple[Take, SourceClip]:
     take = shot.active()
     if take is None:

@@ -17,8 +17,9 @@ from engine.request import GenerationRequest
 from studio.project import commands
 from studio.project.document import ProjectDocument
 from studio.project.errors import NotFound
-from studio.project.model import Project, Take
+from studio.project.model import Take
 from studio.project.store import CACHE
+from studio.project.usable_media import shots_missing_takes
 
 from .requests import GenerationError, request_for_shot, shot_label
 from .takes import take_from_result
@@ -38,16 +39,6 @@ class GenerationFailed(GenerationError):
 
 def new_seed() -> int:
     return random.SystemRandom().randrange(0, 2**31)
-
-
-def shots_missing_takes(project: Project, bundle: Path | None) -> list[str]:
-    """Shots with no usable active take (none chosen, not ready, or its clip is gone)."""
-    missing = []
-    for shot in project.shots:
-        take = shot.active()
-        if take is None or take.status != "ready" or (bundle is not None and not (Path(bundle) / take.media).is_file()):
-            missing.append(shot.id)
-    return missing
 
 
 def engine_dirs(bundle: Path) -> tuple[Path, Path]:
