@@ -76,8 +76,8 @@ def measure(bundle: Path, settings_dir: Path) -> dict:
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from studio.ui.app import apply_theme
     from studio.ui.main_window import MainWindow
+    from studio.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])
     apply_theme(app)

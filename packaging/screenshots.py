@@ -141,8 +141,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     import studio.ui.preview_player as preview_player
-    from studio.ui.app import apply_theme
     from studio.ui.main_window import MainWindow
+    from studio.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     apply_theme(app)

@@ -2,7 +2,7 @@
 
 The chain is Noto Sans (Latin, Greek, Cyrillic), then Arabic, Hebrew, Devanagari and Thai faces, then Noto Sans CJK
 (the face picked for the text: Japanese when it has kana, Korean when it has hangul, else Simplified Chinese), then
-whatever the system has. The fonts ship in ``resources/fonts`` (found relative to this package, or through
+whatever the system has. The fonts ship in ``resources/fonts`` (package data of ``storyreel_resources``, or through
 ``STORYREEL_FONTS_DIR``); if they are gone we fall back to system fonts and log what is missing.
 """
 
@@ -18,10 +18,11 @@ from pathlib import Path
 from PIL import ImageFont
 
 from engine.animatic.font_cmap import FontFileError, codepoints
+from storyreel_resources import resource_path
 
 log = logging.getLogger(__name__)
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+FONT_DIR = resource_path("fonts")
 CJK_FILE = "NotoSansCJK-Regular.ttc"
 CJK_FACES = {"ja": 0, "ko": 1, "zh-Hans": 2, "zh-Hant": 3}
 SCRIPT_FILES = (

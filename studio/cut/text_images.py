@@ -10,7 +10,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-FONTS = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+from storyreel_resources import resource_path
+
+FONTS = resource_path("fonts")
 _PREFERRED = ("NotoSansCJK-Regular.ttc", "NotoSans-Regular.ttf")
 _SYSTEM = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "C:/Windows/Fonts/arial.ttf",
            "/System/Library/Fonts/Supplemental/Arial.ttf")

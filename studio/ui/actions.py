@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from .app import icon
+from .icons import icon
 
 Key = QKeySequence.StandardKey
 

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from studio.project import Character, StoryreelError, Voice, commands
 
-from .app import icon
 from .audio_playback import AudioPlayback
 from .background import TaskList
+from .icons import icon
 from .session import ProjectSession
 from .voice_bridge import list_voices, preview_voice
 

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from studio.project import Line, StoryreelError, commands
 
-from .app import icon
 from .audio_playback import AudioPlayback
 from .background import TaskList
+from .icons import icon
 from .recording import MicrophoneRecorder, microphone_available
 from .session import ProjectSession
 from .voice_bridge import convert, narrate

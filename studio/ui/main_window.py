@@ -15,13 +15,13 @@ from studio.project import Project, ProjectDocument, StoryreelError, store
 
 from . import shot_edits
 from .actions import Actions, build_actions
-from .app import icon
 from .autosave import Autosaver
 from .background import TaskList
 from .cast_panel import CastPanel
 from .docks import create_docks, unavailable_notice
 from .engine_bridge import EngineBridge
 from .generation_queue import GenerationQueue
+from .icons import icon
 from .lines_panel import LinesPanel
 from .prompts import Prompts, SaveChoice
 from .queue_panel import QueuePanel

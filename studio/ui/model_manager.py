@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from engine.progress import CancelToken, Progress, ProgressCallback
 
-from .app import icon
 from .background import BackgroundTask, TaskList
+from .icons import icon
 
 COLUMNS = ("Model", "Tasks", "Size", "Download", "On disk")
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from studio.project import StoryreelError
 
-from .app import icon
 from .generation_queue import ACTIVE, GenerationQueue, JobRecord
+from .icons import icon
 from .thumbnails import pixmap, take_image_path
 
 PREVIEW = QSize(96, 54)

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from studio.project import Shot, StoryreelError, commands, store
 from studio.project.model import ASPECTS, CAMERA_MOVES, MAX_SHOT_SECONDS
 
-from .app import icon
 from .generation_queue import random_seed
+from .icons import icon
 from .session import ProjectSession
 from .thumbnails import pixmap
 

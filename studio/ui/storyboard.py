@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from studio.project import Shot, commands
 
-from .app import icon
+from .icons import icon
 from .session import ProjectSession
 from .thumbnails import pixmap, shot_image_path
 

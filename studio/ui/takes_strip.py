@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from studio.project import Shot, StoryreelError, Take, commands
 
-from .app import icon
+from .icons import icon
 from .session import ProjectSession
 from .thumbnails import pixmap, take_image_path
 

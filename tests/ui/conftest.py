@@ -12,9 +12,9 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication
 
-from studio.ui.app import apply_theme
 from studio.ui.main_window import MainWindow
 from studio.ui.prompts import Prompts, SaveChoice
+from studio.ui.theme import apply_theme
 
 
 class ScriptedPrompts(Prompts):
