@@ -164,12 +164,6 @@ class JobQueue:
         self.save()
         return job
 
-    def requeue(self, job_id: str) -> JobInfo:
-        job = self.get(job_id)
-        job.status, job.started_at = "queued", None
-        self.save()
-        return job
-
     def set_priority(self, job_id: str, priority: int) -> None:
         job = self.get(job_id)
         job.priority = int(priority)
@@ -190,7 +184,3 @@ class JobQueue:
             item.order = order
         self._next_order = len(others)
         self.save()
-
-    def forget_finished(self) -> None:
-        for job_id in [j.id for j in self._jobs.values() if j.finished]:
-            del self._jobs[job_id]

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-Task = Literal["text_to_video", "image_to_video", "first_last_frame", "extend"]
+Task = Literal["text_to_video", "image_to_video", "first_last_frame"]
 TASKS: tuple[str, ...] = Task.__args__  # type: ignore[attr-defined]
 CAMERA_MOVES: tuple[str, ...] = (
     "static", "push_in", "pull_out", "pan_left", "pan_right", "tilt_up", "tilt_down",
@@ -97,9 +97,6 @@ class GenerationRequest:
         data["renderer_version"] = RENDERER_VERSIONS.get(self.backend, 0)
         blob = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
-
-    def with_seed(self, seed: int) -> GenerationRequest:
-        return replace(self, seed=seed)
 
     @property
     def duration_seconds(self) -> float:

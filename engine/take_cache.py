@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from engine.atomic_files import temp_path_for, write_atomic
-from engine.backends.base import Backend
-from engine.progress import CancelToken, ProgressCallback, no_progress
 from engine.request import GenerationRequest, TakeResult
 from engine.video_io import VideoError, probe_video
 
@@ -64,10 +62,7 @@ class TakeCache:
         for name, file_name in FILE_FIELDS.items():
             values[name] = str(folder / file_name)
         values["from_cache"] = True
-        result = TakeResult.from_dict(values)
-        with contextlib.suppress(OSError):
-            os.utime(folder / METADATA)  # recently used: kept longest by ``prune``
-        return result
+        return TakeResult.from_dict(values)
 
     def _problem(self, folder: Path, data: dict[str, Any], request: GenerationRequest) -> str | None:
         if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION or data.get("key") != request.key():
@@ -124,46 +119,3 @@ class TakeCache:
         values.update(placed)
         values["from_cache"] = False
         return TakeResult(**values)
-
-    def get_or_generate(
-        self,
-        request: GenerationRequest,
-        backend: Backend,
-        progress: ProgressCallback = no_progress,
-        cancel: CancelToken | None = None,
-        *,
-        force_new: bool = False,
-    ) -> TakeResult:
-        """The cached take, or a new one generated into the cache (``force_new`` always generates)."""
-        if not force_new:
-            cached = self.lookup(request)
-            if cached is not None:
-                return cached
-        result = backend.generate(request, self.slot(request), progress, cancel or CancelToken())
-        return self.commit(result)
-
-    def evict(self, request: GenerationRequest) -> None:
-        shutil.rmtree(self.folder(request), ignore_errors=True)
-
-    def entries(self) -> list[Path]:
-        """Folders holding a committed take (metadata present), oldest use first."""
-        if not self.root.is_dir():
-            return []
-        found = [meta.parent for meta in self.root.glob(f"??/*/{METADATA}")]
-        return sorted(found, key=lambda folder: (folder / METADATA).stat().st_mtime)
-
-    def size_bytes(self) -> int:
-        return sum(f.stat().st_size for f in self.root.rglob("*") if f.is_file()) if self.root.is_dir() else 0
-
-    def prune(self, max_bytes: int) -> list[Path]:
-        """Remove the least recently used takes until the cache is at most ``max_bytes``; returns what went."""
-        removed = []
-        total = self.size_bytes()
-        for folder in self.entries():
-            if total <= max_bytes:
-                break
-            freed = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
-            shutil.rmtree(folder, ignore_errors=True)
-            total -= freed
-            removed.append(folder)
-        return removed

@@ -11,11 +11,6 @@ def ease_in_out(t: float) -> float:
     return 0.5 - 0.5 * math.cos(math.pi * t)
 
 
-def ease_in_out_cubic(t: float) -> float:
-    t = min(1.0, max(0.0, t))
-    return 4 * t * t * t if t < 0.5 else 1 - (-2 * t + 2) ** 3 / 2
-
-
 def frame_fraction(index: int, count: int) -> float:
     """Where frame ``index`` of ``count`` sits on the move, 0 at the first frame, 1 at the last."""
     return index / (count - 1) if count > 1 else 0.0

@@ -112,11 +112,6 @@ def set_vae_tiling(pipe: object, enabled: bool) -> None:
         vae.disable_tiling()
 
 
-def execution_device(pipe: object, placement: Placement) -> torch.device:
-    device = getattr(pipe, "_execution_device", None)
-    return device if isinstance(device, torch.device) else torch.device(placement.device)
-
-
 def free_memory() -> None:
     """Return freed tensors to the system (and the CUDA caching allocator's blocks to the driver)."""
     gc.collect()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .errors import UnsafeMediaPath
@@ -34,9 +33,3 @@ def resolve_media(bundle: Path, relative: str) -> Path:
             path=bundle,
         )
     return candidate
-
-
-def to_media_path(bundle: Path, file: Path) -> str:
-    """The bundle-relative, '/'-separated path of a file already inside the bundle."""
-    rel = Path(os.path.relpath(file.resolve(), bundle.resolve()))
-    return check_relative_media_path(rel.as_posix())

@@ -357,8 +357,5 @@ class Project(Doc):
         last = self.shots[-1]
         return starts[last.id] + last.duration_frames
 
-    def frames_to_seconds(self, frames: int) -> float:
-        return frames / self.fps
-
     def seconds_to_frames(self, seconds: float) -> int:
         return round(seconds * self.fps)

@@ -232,12 +232,6 @@ def recover_autosave(path: Path | str) -> tuple[Project, LoadReport]:
     return load(path, document=AUTOSAVE)
 
 
-def discard_autosave(path: Path | str) -> None:
-    auto = bundle_path(path) / AUTOSAVE
-    if auto.exists():
-        auto.unlink()
-
-
 def backups(path: Path | str) -> list[Path]:
     """Backups, newest first."""
     folder = bundle_path(path) / BACKUPS
