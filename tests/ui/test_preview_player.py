@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from studio.ui.preview_player import PreviewPlayer, multimedia_available
+from studio.ui.preview_player import PreviewPlayer
 from studio.ui.session import ProjectSession
 
 _spec = importlib.util.spec_from_file_location("timeline_fixtures", Path(__file__).with_name("timeline_fixtures.py"))
@@ -115,39 +115,37 @@ def test_in_out_marks_trim_the_take(qtbot, session):
     assert take.trim_out is None and shot.duration_frames == 42
 
 
-@pytest.mark.skipif(not multimedia_available()[0], reason="QtMultimedia cannot load on this machine")
+@pytest.mark.playback
 def test_multimedia_backend_plays_the_take_in_a_video_item(qtbot, session):
     player = make_player(qtbot, session)
+    assert not player.is_fallback, f"playback tests need Qt's multimedia backend: {player.fallback_reason}"
     shot = session.project.shots[1]
     player.play_take(shot.id, shot.active_take)
-    if player.is_fallback:  # the backend refused this machine: the notice must say why
-        assert player.notice.isVisible() and player.fallback_reason
-        return
+    assert not player.is_fallback, f"Qt's multimedia backend refused the take: {player.fallback_reason}"
     qtbot.waitUntil(lambda: player.position >= 6, timeout=5000)
-    assert player.video_item.isVisible() and not player.pixmap_item.isVisible()
+    assert player.media.video_item.isVisible() and not player.pixmap_item.isVisible()
     qtbot.waitUntil(lambda: close_to(centre_colour(player), fixtures.COLOURS[1]), timeout=5000)
     player.pause()
     assert player.speed == 0
 
 
-@pytest.mark.skipif(not multimedia_available()[0], reason="QtMultimedia cannot load on this machine")
+@pytest.mark.playback
 def test_multimedia_cut_switches_source_at_the_shot_boundary(qtbot, session):
     player = make_player(qtbot, session)
-    if player.is_fallback:
-        pytest.skip(f"multimedia refused here: {player.fallback_reason}")
+    assert not player.is_fallback, f"playback tests need Qt's multimedia backend: {player.fallback_reason}"
     second = session.project.shots[1]
     line = session.project.lines[0]  # narration at shot 1 + 6 frames
     player.play_cut_from(0)
     qtbot.waitUntil(lambda: player.position >= 10, timeout=8000)
-    assert line.id in player._started_lines and len(player._voices) == 1
-    voice_player, _ = player._voices[0]
+    assert line.id in player.voices.started and len(player.voices.players) == 1
+    voice_player, _ = player.voices.players[0]
     assert voice_player.source().toLocalFile() == str(session.media_path(line.active().media))
     player.pause()
-    assert not player._voices  # pausing stops the narration with the picture
+    assert not player.voices.players  # pausing stops the narration with the picture
     player.play_cut_from(40)
     assert player.mode == "cut"
     qtbot.waitUntil(lambda: player.position >= 54, timeout=8000)
-    assert player._media_source == session.media_path(second.active().media)
+    assert player.media.source == session.media_path(second.active().media)
     assert session.playhead() == player.position  # the timeline's playhead follows the cut
     qtbot.waitUntil(lambda: close_to(centre_colour(player), fixtures.COLOURS[1]), timeout=5000)
     player.pause()
