@@ -1,4 +1,4 @@
-"""Engine overhead: 10 tiny-Wan takes through EngineClient + queue + worker vs the same pipeline called directly.
+"""Engine overhead: 10 tiny-Wan takes through WorkerClient + queue + worker vs the same pipeline called directly.
 
 Both sides run in a fresh process and are timed from before ``import diffusers`` to the tenth finished take, so
 each pays its imports and one model load; both write the same files per take (H.264 video, first/last/thumb).
@@ -40,11 +40,11 @@ def _requests(model: Path):
 def run_engine(model: Path, work: Path) -> tuple[float, list[float]]:
     """Seconds for the whole run, and the time each take was ready."""
     started = time.perf_counter()
-    from engine.client import EngineClient
+    from engine.worker_client import WorkerClient
     from engine.messages import Done
 
     ready: list[float] = []
-    with EngineClient(work / "state", work / "cache", backend_options={"diffusers": {"preview_every": 0}}) as client:
+    with WorkerClient(work / "state", work / "cache", backend_options={"diffusers": {"preview_every": 0}}) as client:
         jobs = [client.submit(request, force_new=True) for request in _requests(model)]
         for job in jobs:
             final = client.wait(job, timeout=600)

@@ -5,7 +5,7 @@ encoder is a 2-layer UMT5 of the real width (4096) and the tokenizer is built in
 in diffusers layout and loaded through ``from_pretrained``, as a downloaded model would be.
 
 Figures (one JSON line each):
-- ``gpu_engine``: seconds per denoising step through EngineClient + worker vs the same pipeline called directly
+- ``gpu_engine``: seconds per denoising step through WorkerClient + worker vs the same pipeline called directly
   in this process (both warm, previews off), target <= 1.02x;
 - ``gpu_engine_memory``: peak GPU memory without offload and with model CPU offload (engine and direct);
 - ``gpu_engine_first_block_cache``: seconds per step with diffusers' first-block cache vs without (random weights
@@ -171,7 +171,7 @@ def main() -> int:
         print(json.dumps({"bench": "gpu_engine", "skipped": True, "reason": "no CUDA device"}))
         return 0
 
-    from engine.client import EngineClient
+    from engine.worker_client import WorkerClient
 
     device = torch.cuda.get_device_name(0)
     with tempfile.TemporaryDirectory(prefix="storyreel-gpu-bench-") as tmp:
@@ -185,7 +185,7 @@ def main() -> int:
         direct_offload = run_direct(folder, frames, steps, offload=True)
         print(f"direct, model offload: {direct_offload}", file=sys.stderr, flush=True)
 
-        with EngineClient(root / "state", root / "cache",
+        with WorkerClient(root / "state", root / "cache",
                           backend_options={"diffusers": {"preview_every": 0}}) as client:
             engine = run_engine(client, folder, frames, steps)
             print(f"engine: {engine}", file=sys.stderr, flush=True)

@@ -1,6 +1,6 @@
 """The worker process: runs one job at a time with warm backends, and reports typed events.
 
-Started by ``EngineClient`` with the ``spawn`` context, so a crash, a CUDA fault or the OOM killer takes down
+Started by ``WorkerClient`` with the ``spawn`` context, so a crash, a CUDA fault or the OOM killer takes down
 this process only. A listener thread reads commands while the main thread generates: ``CancelJob`` sets the
 running job's cancel token (a diffusers job stops at the end of its current step), ``Shutdown`` ends the loop.
 """

@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def import_script(args: argparse.Namespace) -> int:
     document = open_document(args.path)
     summary = import_fountain(document, args.script, shots_per=args.shots_per)
+    document.save()
     for line in summary.report():
         print(line)
     return 0

@@ -106,10 +106,14 @@ def render_command(args: argparse.Namespace) -> int:
     bar = _OneBar({"generate": 6.0 * bool(missing_shots), "narrate": 1.0 * bool(missing_lines), "export": 2.0})
     try:
         with _ctrl_c_cancels(token):
-            if missing_shots:
-                _generate(document, bar.phase("generate"), token)
-            if missing_lines:
-                _narrate(document, bar.phase("narrate"), token)
+            try:
+                if missing_shots:
+                    _generate(document, bar.phase("generate"), token)
+                if missing_lines:
+                    _narrate(document, bar.phase("narrate"), token)
+            finally:
+                if document.dirty:  # takes and audio made before a failure or a cancel are kept
+                    document.save()
             report = export_film(document, args.output, size=args.size, fps=args.fps, subtitles=args.subtitles,
                                  progress=bar.phase("export"), cancel=token)
             if args.otio is not None:

@@ -67,9 +67,11 @@ def voice_command(args: argparse.Namespace) -> int:
         return _set_voice(document, args)
     if args.fit:
         return _fit(document, args)
-    if args.convert:
-        return _convert(document, args)
-    return _narrate(document, args)
+    try:
+        return _convert(document, args) if args.convert else _narrate(document, args)
+    finally:
+        if document.dirty:  # audio made before a failure or a cancel is kept, and failures are recorded
+            document.save()
 
 
 def _provider_instance(name: str | None, args: argparse.Namespace) -> Any:

@@ -1,10 +1,11 @@
-"""``import_fountain``: a Fountain script into an open project, as one undoable step, then saved."""
+"""``import_fountain``: a Fountain script into an open project, as one undoable step (the caller saves)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from engine.model_families import FrameConstraints, constraints_for
+from engine.model_families import FrameConstraints
+from engine.model_registry import constraints_for
 from studio.project import ProjectDocument
 from studio.project import commands as cmd
 from studio.project.model import Project
@@ -32,8 +33,6 @@ def import_fountain(document: ProjectDocument, script: Path | str, *, shots_per:
     plan.warnings[:0] = warnings
     commands, summary = reconcile(project, plan, source=script.name, shots_per=shots_per)
     document.execute(cmd.Batch(commands, text=f"Import script {script.name}"))
-    if document.bundle is not None:
-        document.save()
     return summary
 
 

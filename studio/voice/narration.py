@@ -2,8 +2,9 @@
 
 Nothing is sent twice: a line whose active take already matches its text and voice is kept, an older take
 or a cache entry with the same key is reused, and only the rest goes to the provider. A line that fails keeps
-its text and earlier takes and is marked failed with the reason. Progress is autosaved after each line and
-the project is saved at the end (also when cancelled or failing).
+its text and earlier takes and is marked failed with the reason. Every change goes through the document's
+commands and nothing is saved here: the CLI saves when its command ends (also when cancelled or failing), the
+editor when the user saves. Audio files land in the bundle's media folder at once, so a crash loses no audio.
 """
 
 from __future__ import annotations
@@ -167,21 +168,16 @@ def narrate_lines(document: ProjectDocument, line_ids: list[str] | None = None, 
     providers, cache = _Providers(provider, provider_options), AudioCache.for_bundle(bundle)
     report.voices_assigned = _assign_voices(document)
     total = len(lines)
-    try:
-        for index, line in enumerate(lines):
-            if cancel is not None:
-                cancel.raise_if_cancelled()
-            progress(Progress("narrate", index, total, line.text[:60]))
-            if report.stopped:
-                report.not_attempted.append(line.id)
-                continue
-            plan = _plan_line(project, bundle, line, providers, cache, force)
-            _narrate_one(document, bundle, plan, providers, cache, report, cancel)
-            document.autosave()
-        progress(Progress("narrate", total, total, "done"))
-    finally:
-        if document.dirty:
-            document.save()
+    for index, line in enumerate(lines):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        progress(Progress("narrate", index, total, line.text[:60]))
+        if report.stopped:
+            report.not_attempted.append(line.id)
+            continue
+        plan = _plan_line(project, bundle, line, providers, cache, force)
+        _narrate_one(document, bundle, plan, providers, cache, report, cancel)
+    progress(Progress("narrate", total, total, "done"))
     return report
 
 
@@ -298,8 +294,5 @@ def convert_recording(document: ProjectDocument, line_id: str, recording: Path, 
         raise  # the voice is misconfigured: nothing about the line itself failed
     except VoiceError as exc:
         _mark_failed(document, line_id, str(exc))
-        document.save()
         raise
-    take = _add_take(document, bundle, line_id, audio, voice, engine.name, key, line.text, source_recording=source)
-    document.save()
-    return take
+    return _add_take(document, bundle, line_id, audio, voice, engine.name, key, line.text, source_recording=source)

@@ -1,15 +1,15 @@
-"""EngineClient's queue with the animatic backend: it survives a restart, runs by priority, retries."""
+"""WorkerClient's queue with the animatic backend: it survives a restart, runs by priority, retries."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from engine.client import EngineClient
 from engine.job_queue import QUEUE_FILE
 from engine.messages import Done, Queued, Started
 from engine.request import GenerationRequest
 from engine.video_io import probe_video
+from engine.worker_client import WorkerClient
 
 WAIT = 240
 
@@ -20,7 +20,7 @@ def card(n: int, frames: int = 12) -> GenerationRequest:
 
 
 def test_pending_jobs_survive_closing_the_client(tmp_path: Path) -> None:
-    first = EngineClient(tmp_path / "state")
+    first = WorkerClient(tmp_path / "state")
     submitted = [first.submit(card(n), tag=f"shot_{n}") for n in range(3)]
     first.close()
     unfinished = {job.id for job in first.jobs() if not job.finished}
@@ -28,7 +28,7 @@ def test_pending_jobs_survive_closing_the_client(tmp_path: Path) -> None:
     saved = json.loads((tmp_path / "state" / QUEUE_FILE).read_text())
     assert {job["id"] for job in saved["jobs"]} == unfinished
 
-    second = EngineClient(tmp_path / "state")
+    second = WorkerClient(tmp_path / "state")
     try:
         restored = [e.job_id for e in second.poll() if isinstance(e, Queued)]
         assert set(restored) == unfinished
@@ -43,7 +43,7 @@ def test_pending_jobs_survive_closing_the_client(tmp_path: Path) -> None:
 
 
 def test_priority_order_and_retry(tmp_path: Path) -> None:
-    with EngineClient(tmp_path / "state", tmp_path / "cache") as engine:
+    with WorkerClient(tmp_path / "state", tmp_path / "cache") as engine:
         blocker = engine.submit(card(0, frames=48))
         events = []
         while not any(isinstance(e, Started) for e in events):  # the blocker holds the worker

@@ -1,4 +1,4 @@
-"""The engine as the app uses it: EngineClient -> spawned worker -> backends, with tiny Wan checkpoints.
+"""The engine as the app uses it: WorkerClient -> spawned worker -> backends, with tiny Wan checkpoints.
 
 Covers text- and image-to-video through ``from_pretrained`` in the worker, per-step events with previews, the
 take cache, cancel mid-run, a killed worker being replaced, missing weights and priorities.
@@ -14,7 +14,6 @@ import cv2
 import numpy as np
 import pytest
 
-from engine.client import EngineClient
 from engine.messages import (
     Cancelled,
     Done,
@@ -27,15 +26,16 @@ from engine.messages import (
 )
 from engine.request import GenerationRequest
 from engine.video_io import probe_video, read_frames
+from engine.worker_client import WorkerClient
 
 WAIT = 240  # generous: the test machine is shared; a hang still ends
 
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> EngineClient:
+def client(tmp_path_factory: pytest.TempPathFactory) -> WorkerClient:
     state = tmp_path_factory.mktemp("engine-state")
-    engine = EngineClient(state, backend_options={"diffusers": {"preview_every": 1}})
+    engine = WorkerClient(state, backend_options={"diffusers": {"preview_every": 1}})
     yield engine
     engine.close()
 
@@ -47,7 +47,7 @@ def wan(model: Path, **changes) -> GenerationRequest:
     return GenerationRequest(**values)
 
 
-def events_until_final(engine: EngineClient, job_id: str, on_event=None) -> list[EngineEvent]:
+def events_until_final(engine: WorkerClient, job_id: str, on_event=None) -> list[EngineEvent]:
     """Poll (as the UI does) until the job's final event; returns that job's events in order."""
     seen: list[EngineEvent] = []
     for _ in range(WAIT * 10):
@@ -61,7 +61,7 @@ def events_until_final(engine: EngineClient, job_id: str, on_event=None) -> list
     raise AssertionError(f"job {job_id} did not finish; saw {seen}")
 
 
-def test_text_to_video_in_the_worker_then_the_cache_hit(client: EngineClient, tiny: dict[str, Path]) -> None:
+def test_text_to_video_in_the_worker_then_the_cache_hit(client: WorkerClient, tiny: dict[str, Path]) -> None:
     request = wan(tiny["wan"], num_frames=12, fps=24)
     job = client.submit(request, tag="shot_a")
     events = events_until_final(client, job)
@@ -91,7 +91,7 @@ def test_text_to_video_in_the_worker_then_the_cache_hit(client: EngineClient, ti
     assert isinstance(events[-1], Done) and not events[-1].result.from_cache
 
 
-def test_image_to_video_in_the_worker(client: EngineClient, tiny: dict[str, Path], tmp_path: Path) -> None:
+def test_image_to_video_in_the_worker(client: WorkerClient, tiny: dict[str, Path], tmp_path: Path) -> None:
     still = np.zeros((64, 64, 3), np.uint8)
     still[16:48, 16:48] = (20, 200, 60)
     cv2.imwrite(str(tmp_path / "ref.png"), cv2.cvtColor(still, cv2.COLOR_RGB2BGR))
@@ -103,7 +103,7 @@ def test_image_to_video_in_the_worker(client: EngineClient, tiny: dict[str, Path
     assert len(frames) == 9 and frames[0].shape == (64, 64, 3)
 
 
-def test_cancel_a_running_job_stops_within_a_step(client: EngineClient, tiny: dict[str, Path]) -> None:
+def test_cancel_a_running_job_stops_within_a_step(client: WorkerClient, tiny: dict[str, Path]) -> None:
     job = client.submit(wan(tiny["wan"], steps=40, seed=99))
     cancelled_at: list[int] = []
 
@@ -125,7 +125,7 @@ def test_cancel_a_running_job_stops_within_a_step(client: EngineClient, tiny: di
     assert isinstance(client.wait(blocker, timeout=WAIT), Done)
 
 
-def test_missing_weights_fail_the_job_with_the_download_hint(client: EngineClient) -> None:
+def test_missing_weights_fail_the_job_with_the_download_hint(client: WorkerClient) -> None:
     final = client.wait(client.submit(wan(Path("/nonexistent/model"))), timeout=WAIT)
     assert isinstance(final, Failed)
     assert "unknown model" in final.reason and "/nonexistent/model" in final.reason
@@ -135,7 +135,7 @@ def test_missing_weights_fail_the_job_with_the_download_hint(client: EngineClien
     assert "hf download Lightricks/LTX-Video" in final.reason
 
 
-def test_a_killed_worker_is_replaced_and_its_job_fails(client: EngineClient, tiny: dict[str, Path]) -> None:
+def test_a_killed_worker_is_replaced_and_its_job_fails(client: WorkerClient, tiny: dict[str, Path]) -> None:
     job = client.submit(wan(tiny["wan"], steps=200, seed=123))
     killed: list[int] = []
 

@@ -1,4 +1,4 @@
-"""studio.generation: shots become requests, results become takes inside the bundle, saved after each one."""
+"""studio.generation: shots become requests, results become takes inside the bundle (the caller saves)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import cv2
 import numpy as np
 import pytest
 
-from engine.client import EngineClient
 from engine.progress import Cancelled, CancelToken, Progress
 from engine.request import GenerationRequest, TakeResult
 from engine.video_io import probe_video, read_frames, write_stills, write_video
+from engine.worker_client import WorkerClient
 from studio.generation import (
     GenerationError,
     GenerationFailed,
@@ -40,9 +40,9 @@ def document(tmp_path: Path) -> ProjectDocument:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> EngineClient:
+def client(tmp_path_factory: pytest.TempPathFactory) -> WorkerClient:
     root = tmp_path_factory.mktemp("engine")
-    engine = EngineClient(root / "state", root / "cache")
+    engine = WorkerClient(root / "state", root / "cache")
     yield engine
     engine.close()
 
@@ -104,10 +104,13 @@ def test_take_from_result_copies_the_files_into_the_bundle(document: ProjectDocu
         take_from_result(document.bundle, shot.id, result)
 
 
-def test_generate_shots_adds_active_takes_and_saves(document: ProjectDocument) -> None:
+def test_generate_shots_adds_active_takes_and_leaves_saving_to_the_caller(document: ProjectDocument) -> None:
+    saved = (document.bundle / "project.json").read_bytes()
     updates: list[Progress] = []
-    takes = generate_shots(document, progress=updates.append)  # its own EngineClient in the bundle
+    takes = generate_shots(document, progress=updates.append)  # its own local client in the bundle
     assert len(takes) == 2
+    assert (document.bundle / "project.json").read_bytes() == saved and document.dirty  # library code never saves
+    document.save()
     reopened, _ = ProjectDocument.open(document.bundle)
     for shot, take in zip(reopened.project.shots, takes, strict=True):
         assert shot.active_take == take.id and shot.takes[-1].id == take.id
@@ -120,21 +123,20 @@ def test_generate_shots_adds_active_takes_and_saves(document: ProjectDocument) -
     assert generate_missing(document) == []  # nothing missing now
 
 
-def test_regenerate_uses_a_new_seed_unless_locked(document: ProjectDocument, client: EngineClient) -> None:
-    first_shot, second_shot = (s.id for s in document.project.shots)
+def test_generate_again_uses_a_new_seed_unless_locked(document: ProjectDocument, client: WorkerClient) -> None:
+    first_shot = document.project.shots[0].id
     [original] = generate_shots(document, [first_shot], client=client)
     [again] = generate_shots(document, [first_shot], client=client)
     assert again.seed != original.seed and not again.metadata["from_cache"]
-    document.project.shot(first_shot).seed_locked = True
-    locked = generate_shots(document, [first_shot], takes=3, client=client)
-    assert [t.seed for t in locked] == [7]  # identical requests collapse into one take
-    assert locked[0].metadata["from_cache"]  # ...which the take cache already holds
+    assert again.metadata["seed_rule"] == f"new seed {again.seed}"
     shot = document.project.shot(first_shot)
-    assert [t.id for t in shot.takes] == [original.id, again.id, locked[0].id] and shot.active_take == locked[0].id
-    assert len(generate_shots(document, [second_shot], takes=2, client=client)) == 2
+    shot.seed_locked = True
+    # Generate with a locked seed: its take is already in the shot, so nothing new is made; it becomes active.
+    assert generate_shots(document, [first_shot], client=client) == []
+    assert shot.active_take == original.id and [t.id for t in shot.takes] == [original.id, again.id]
 
 
-def test_failures_are_reported_after_the_other_takes(document: ProjectDocument, client: EngineClient) -> None:
+def test_failures_are_reported_after_the_other_takes(document: ProjectDocument, client: WorkerClient) -> None:
     document.project.shots[1].backend = "diffusers"
     document.project.shots[1].model_id = "Lightricks/LTX-Video"  # not downloaded; the hub is offline in tests
     with pytest.raises(GenerationFailed) as err:
@@ -144,7 +146,7 @@ def test_failures_are_reported_after_the_other_takes(document: ProjectDocument, 
     assert document.project.shots[0].active() is not None and document.project.shots[1].active() is None
 
 
-def test_cancel_keeps_what_finished(document: ProjectDocument, client: EngineClient) -> None:
+def test_cancel_keeps_what_finished(document: ProjectDocument, client: WorkerClient) -> None:
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):

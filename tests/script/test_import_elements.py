@@ -86,7 +86,10 @@ def _import(document: ProjectDocument, script_file, text: str, **options) -> obj
 
 
 def test_every_element_maps_to_the_project(document: ProjectDocument, script_file) -> None:  # type: ignore[no-untyped-def]
+    saved = (document.bundle / "project.json").read_bytes()
     summary = _import(document, script_file, FULL)
+    assert (document.bundle / "project.json").read_bytes() == saved  # importing never saves behind the user
+    document.save()
     project = ProjectDocument.open(document.bundle)[0].project  # what was saved
     assert (summary.scenes, summary.shots, summary.lines, summary.cards) == (4, 5, 7, 2)
     assert len(project.shots) == 5 and len(project.lines) == 7 and len(project.cast) == 5
@@ -217,7 +220,7 @@ def test_example_screenplay(document: ProjectDocument) -> None:
 
 
 def test_engine_frame_constraints_snap_durations(document: ProjectDocument, script_file) -> None:  # type: ignore[no-untyped-def]
-    from engine.model_families import constraints_for
+    from engine.model_registry import constraints_for
 
     document.project.engine.backend = "diffusers"
     document.project.engine.model_id = "Lightricks/LTX-Video"

@@ -86,6 +86,7 @@ def test_reimport_updates_matches_and_keeps_takes(document: ProjectDocument, scr
 
     reopened, _ = ProjectDocument.open(document.bundle)
     summary = import_fountain(reopened, script_file(V2, "v2.fountain"))
+    reopened.save()
     project = ProjectDocument.open(document.bundle)[0].project  # as saved
 
     assert (summary.new_shots, summary.updated_shots, summary.unchanged_shots, summary.unmatched_shots) == (2, 2, 0, 1)

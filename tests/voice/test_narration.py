@@ -36,7 +36,10 @@ def test_offline_narration_of_a_whole_project(offline_project: ProjectDocument) 
     bundle = document.bundle
     assert bundle is not None
     stages: list[Progress] = []
+    saved = (bundle / "project.json").read_bytes()
     report = narrate_lines(document, progress=stages.append)
+    assert (bundle / "project.json").read_bytes() == saved and document.dirty  # the caller decides to save
+    document.save()
     assert report.ok and len(report.narrated) == 3 and report.characters_billed == 0
     assert report.synthesis_seconds < report.audio_seconds  # faster than real time
     # The two characters got distinct voices; the narrator kept the plain one.
@@ -149,6 +152,7 @@ def test_a_failed_line_keeps_its_text_and_takes(eleven_project: ProjectDocument,
     report = narrate_missing(document, provider=provider)
     assert list(report.failed) == [line.id] and "gave up after 2 tries" in report.failed[line.id]
     assert report.stopped is not None
+    document.save()
     reopened, _ = ProjectDocument.open(document.bundle)  # type: ignore[arg-type]
     saved = reopened.project.line(line.id)
     assert saved.status == "failed" and "HTTP 500: internal error" in (saved.error or "")
@@ -187,8 +191,9 @@ def test_cancel_keeps_what_was_done(offline_project: ProjectDocument) -> None:
 
     with pytest.raises(Cancelled):
         narrate_lines(offline_project, progress=progress, cancel=token)
-    reopened, _ = ProjectDocument.open(offline_project.bundle)  # type: ignore[arg-type]
-    assert [line.status for line in reopened.project.lines] == ["ready", "pending", "pending"]
+    assert [line.status for line in offline_project.project.lines] == ["ready", "pending", "pending"]
+    audio = offline_project.project.lines[0].active()
+    assert audio is not None and (offline_project.bundle / audio.media).is_file()  # type: ignore[operator]
 
 
 def test_convert_a_recording_into_the_speakers_voice(eleven_project: ProjectDocument,
@@ -205,8 +210,7 @@ def test_convert_a_recording_into_the_speakers_voice(eleven_project: ProjectDocu
     assert (document.bundle / take.source_recording).read_bytes() == recording.read_bytes()  # type: ignore[operator]
     samples, rate = read_wav(document.bundle / take.media)  # type: ignore[operator]
     assert rate == 24000 and samples.size == take.duration_samples and np.abs(samples).max() > 1000
-    reopened, _ = ProjectDocument.open(document.bundle)  # type: ignore[arg-type]
-    assert reopened.project.line(line.id).active_take == take.id
+    assert document.project.line(line.id).active_take == take.id
     # The same recording again comes from the cache.
     convert_recording(document, line.id, recording)
     assert len(eleven_env.posts()) == 1
@@ -229,6 +233,5 @@ def test_convert_failure_marks_the_line(eleven_project: ProjectDocument, eleven_
     eleven_env.fail_next(401, {"detail": {"status": "invalid_api_key", "message": "Invalid API key"}})
     with pytest.raises(KeyRefused):
         convert_recording(eleven_project, line.id, recording)
-    reopened, _ = ProjectDocument.open(eleven_project.bundle)  # type: ignore[arg-type]
-    assert reopened.project.line(line.id).status == "failed"
-    assert "key was refused" in (reopened.project.line(line.id).error or "")
+    assert eleven_project.project.line(line.id).status == "failed"
+    assert "key was refused" in (eleven_project.project.line(line.id).error or "")

@@ -1,0 +1,283 @@
+"""The generation service: one project's takes made through an engine client, for the CLI and the editor alike.
+
+    service = GenerationService(client, document)     # anything with .project, .bundle and .execute(command)
+    service.generate(shot_ids)                        # Generate: the shot's take (see ``seeds``)
+    service.generate(shot_ids, new_takes=2)           # two new, distinct takes per shot
+    service.generate_missing()                        # shots without a usable take
+    for event in client.poll():
+        update = service.handle(event)                # job state, and the finished take added by a command
+
+It owns the rules (seeds, what counts as missing, no duplicate takes, adopting a previous session's jobs), and
+keeps the job records the queue views show. It never saves: the caller decides when (the CLI at the end of its
+command, the editor when the user saves or autosaves).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from engine.client import EngineClient, JobNotFound
+from engine.messages import (
+    Cancelled,
+    Done,
+    EngineEvent,
+    Failed,
+    Queued,
+    Started,
+    StepProgress,
+    WorkerRestarted,
+)
+from engine.request import TakeResult
+from studio.project import commands
+from studio.project.errors import NotFound, StoryreelError
+from studio.project.model import Project, Take
+from studio.project.usable_media import shots_missing_takes
+
+from .planning import PlannedTake, plan_takes, usable_takes_by_key
+from .requests import GenerationError
+from .seeds import SeedChoice
+from .takes import take_from_result
+
+ACTIVE = ("queued", "generating")
+
+
+class Editable(Protocol):
+    """What the service needs of an open project: ``ProjectDocument``, or the editor's undoable session."""
+
+    project: Project
+    bundle: Path | None
+
+    def execute(self, command: commands.Command) -> object: ...
+
+
+@dataclass
+class JobRecord:
+    job_id: str
+    shot_id: str
+    seed: int
+    seed_rule: str = ""
+    state: str = "queued"  # queued | generating | done | failed | cancelled
+    step: int = 0
+    total: int = 0
+    preview_png: bytes | None = None
+    stage: str = ""
+    reason: str = ""
+    take_id: str | None = None
+    from_cache: bool = False
+    request_key: str = ""
+
+    @property
+    def fraction(self) -> float:
+        return self.step / self.total if self.total else 0.0
+
+    @property
+    def finished(self) -> bool:
+        return self.state not in ACTIVE
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one engine event changed: ``record`` (None for events of other projects), a take that was added or
+    made active, and a sentence for the user when there is one."""
+
+    record: JobRecord | None
+    take: Take | None = None
+    message: str = ""
+    worker_restarted: bool = False
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The outcome of a generate call: the jobs queued, and shots whose asked-for take was already there."""
+
+    jobs: list[JobRecord]
+    reused: list[tuple[str, str]]  # (shot id, take id) made active without a job
+
+
+class GenerationService:
+    def __init__(self, client: EngineClient, target: Editable) -> None:
+        self.client = client
+        self.target = target
+        self.records: dict[str, JobRecord] = {}
+        self.order: list[str] = []
+
+    # --- queries -------------------------------------------------------------------------------------------
+    @property
+    def project(self) -> Project:
+        return self.target.project
+
+    def _bundle(self) -> Path:
+        if self.target.bundle is None:
+            raise GenerationError("save the project first: generated takes are stored inside its folder")
+        return self.target.bundle
+
+    def jobs(self) -> list[JobRecord]:
+        return [self.records[j] for j in self.order]
+
+    def active_jobs(self) -> list[JobRecord]:
+        return [r for r in self.jobs() if r.state in ACTIVE]
+
+    def shot_status(self, shot_id: str) -> tuple[str, float] | None:
+        """A shot's job as (state, fraction): the one generating, else the newest while queued or just failed."""
+        records = [r for r in reversed(self.jobs()) if r.shot_id == shot_id]
+        running = next((r for r in records if r.state == "generating"), None)
+        if running is not None:
+            return running.state, running.fraction
+        if records and (records[0].state in ACTIVE or records[0].state == "failed"):
+            return records[0].state, records[0].fraction
+        return None
+
+    def shot_number(self, shot_id: str) -> str:
+        try:
+            return str(self.project.shot_index(shot_id) + 1)
+        except StoryreelError:
+            return "?"
+
+    def _tag(self, shot_id: str) -> str:
+        return f"{self.project.id}/{shot_id}"
+
+    # --- submitting ----------------------------------------------------------------------------------------
+    def generate(self, shot_ids: list[str], *, new_takes: int | None = None, backend: str | None = None,
+                 model_id: str | None = None, priority: int = 0) -> Submitted:
+        """*Generate* (``new_takes`` None: each shot's take by the seed rules) or ``new_takes`` new takes each."""
+        bundle = self._bundle()
+        for shot_id in shot_ids:
+            self.project.shot(shot_id)  # NotFound names the id before anything is queued
+        busy = {r.request_key for r in self.active_jobs()}
+        planned = plan_takes(self.project, bundle, shot_ids, new_takes=new_takes, backend=backend,
+                             model_id=model_id, busy_keys=busy)
+        jobs: list[JobRecord] = []
+        reused: list[tuple[str, str]] = []
+        for plan in planned:
+            if plan.existing_take_id is not None:
+                self._make_active(plan.shot_id, plan.existing_take_id)
+                reused.append((plan.shot_id, plan.existing_take_id))
+            else:
+                jobs.append(self._submit(plan, priority))
+        return Submitted(jobs, reused)
+
+    def generate_missing(self, *, backend: str | None = None, model_id: str | None = None) -> Submitted:
+        """One take for every shot with no usable take that is not already being generated."""
+        busy = {r.shot_id for r in self.active_jobs()}
+        missing = [s for s in shots_missing_takes(self.project, self._bundle()) if s not in busy]
+        return self.generate(missing, backend=backend, model_id=model_id)
+
+    def _submit(self, plan: PlannedTake, priority: int) -> JobRecord:
+        assert plan.request is not None
+        job_id = self.client.submit(plan.request, priority=priority, tag=self._tag(plan.shot_id))
+        return self._record(job_id, plan.shot_id, plan.seed, plan.request.key())
+
+    def _record(self, job_id: str, shot_id: str, seed: SeedChoice, key: str, state: str = "queued") -> JobRecord:
+        record = JobRecord(job_id, shot_id, seed.seed, seed.rule, state=state, request_key=key)
+        self.records[job_id] = record
+        self.order.append(job_id)
+        return record
+
+    def retry(self, job_id: str) -> JobRecord | None:
+        """Run a finished job again as a fresh generation (the cache is skipped)."""
+        old = self.records.get(job_id)
+        if old is None or not old.finished:
+            return None
+        new_id = self.client.retry(job_id)
+        return self._record(new_id, old.shot_id, SeedChoice(old.seed, old.seed_rule), old.request_key)
+
+    def cancel(self, job_id: str) -> None:
+        with contextlib.suppress(JobNotFound):
+            self.client.cancel(job_id)
+
+    def move(self, job_id: str, offset: int) -> None:
+        """Move a waiting job up (-1) or down (+1) among the waiting jobs."""
+        waiting = [j for j in self.order if self.records[j].state == "queued"]
+        if job_id not in waiting:
+            return
+        index = max(0, min(len(waiting) - 1, waiting.index(job_id) + offset))
+        self.client.move(job_id, index)
+        waiting.remove(job_id)
+        waiting.insert(index, job_id)
+        rest = iter(waiting)
+        self.order = [next(rest) if self.records[j].state == "queued" else j for j in self.order]
+
+    def clear_finished(self) -> None:
+        self.order = [j for j in self.order if self.records[j].state in ACTIVE]
+        self.records = {j: self.records[j] for j in self.order}
+
+    def resume(self) -> list[JobRecord]:
+        """Adopt this project's unfinished jobs that the client kept from an earlier session."""
+        prefix = f"{self.project.id}/"
+        adopted = []
+        for info in self.client.jobs():
+            if not info.tag.startswith(prefix) or info.finished or info.id in self.records:
+                continue
+            state = "generating" if info.status == "running" else "queued"
+            seed = SeedChoice(info.request.seed, f"seed {info.request.seed}")
+            adopted.append(self._record(info.id, info.tag.removeprefix(prefix), seed, info.request.key(), state))
+        return adopted
+
+    # --- engine events -------------------------------------------------------------------------------------
+    def handle(self, event: EngineEvent) -> Update:
+        record = self.records.get(event.job_id)
+        if isinstance(event, WorkerRestarted):
+            if record is not None and record.state in ACTIVE:
+                record.state, record.reason = "failed", f"the engine stopped: {event.reason}"
+            return Update(record, message=f"The generation engine stopped ({event.reason}) and was restarted; "
+                                          "the job it was running is marked failed.", worker_restarted=True)
+        if record is None or record.finished:
+            return Update(None)  # a job of another project, or one already settled
+        label = f"Shot {self.shot_number(record.shot_id)}"
+        if isinstance(event, Queued):
+            record.state = "queued"
+        elif isinstance(event, Started):
+            record.state = "generating"
+        elif isinstance(event, StepProgress):
+            record.state, record.stage = "generating", event.stage
+            if event.stage == "denoise" or not record.total:
+                record.step, record.total = event.step, event.total
+            if event.preview_png:
+                record.preview_png = event.preview_png
+        elif isinstance(event, Done):
+            return self._finished_take(record, event.result, label)
+        elif isinstance(event, Failed):
+            record.state, record.reason = "failed", event.reason
+            return Update(record, message=f"Generation of shot {self.shot_number(record.shot_id)} failed: "
+                                          f"{event.reason}")
+        elif isinstance(event, Cancelled):
+            record.state, record.reason = "cancelled", "cancelled"
+        return Update(record)
+
+    def _finished_take(self, record: JobRecord, result: TakeResult | None, label: str) -> Update:
+        if result is None:
+            record.state, record.reason = "failed", "the engine finished without a clip"
+            return Update(record, message=f"{label}: {record.reason}")
+        try:
+            shot = self.project.shot(record.shot_id)
+        except NotFound:
+            record.state, record.reason = "failed", "the shot was deleted while it generated"
+            return Update(record, message="A take finished for a shot that was deleted; it was not added.")
+        record.from_cache = result.from_cache
+        existing = usable_takes_by_key(shot, self.target.bundle).get(result.request.key())
+        if existing is not None:  # the same request finished twice (another window, the CLI): one take
+            take = self._make_active(record.shot_id, existing)
+            record.state, record.take_id = "done", existing
+            record.step = record.total = record.total or 1
+            return Update(record, take, f"{label}: it already has this take; it is now the active one")
+        try:
+            take = take_from_result(self._bundle(), record.shot_id, result)
+            take.metadata["seed_rule"] = record.seed_rule
+            self.target.execute(commands.AddTake(record.shot_id, take, make_active=True))
+        except (StoryreelError, OSError) as exc:
+            record.state, record.reason = "failed", f"could not store the take: {exc}"
+            return Update(record, message=f"{label}: {record.reason}")
+        record.state, record.take_id = "done", take.id
+        record.step = record.total = record.total or 1
+        cached = " (from the take cache)" if result.from_cache else ""
+        return Update(record, take, f"{label}: new take ready{cached}")
+
+    def _make_active(self, shot_id: str, take_id: str) -> Take:
+        shot = self.project.shot(shot_id)
+        if shot.active_take != take_id:
+            self.target.execute(commands.set_active_take(shot_id, take_id))
+        return shot.take(take_id)
+
