@@ -1,32 +1,47 @@
-"""The engine worker seen from the UI thread: an ``EngineClient`` polled by a QTimer, its events as Qt signals.
+"""The engine seen from the UI thread: an ``EngineClient`` polled by a QTimer, its events as Qt signals.
 
-The client never blocks here (``poll(0)``); the worker process does the generating. If the worker dies,
-the client restarts it and says so with ``WorkerRestarted``, which reaches the window as a signal too.
+The client never blocks here (``poll(0)``); its worker does the generating. The bridge holds the interface,
+not a concrete client: the window passes a factory (the spawned local worker by default; tests use the
+in-process client). If a worker dies, the client says so with ``WorkerRestarted``, which reaches the window
+as a signal too.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from engine.client import EngineClient
+
+ClientFactory = Callable[[Path, Path | None], EngineClient]
+
 POLL_INTERVAL_MS = 100
 log = logging.getLogger(__name__)
 
 
+def spawned_worker(state_dir: Path, cache_dir: Path | None) -> EngineClient:
+    from engine.client import local_client  # the engine stays out of the UI's import time
+
+    return local_client(state_dir, cache_dir)
+
+
 class EngineBridge(QObject):
-    """Owns one ``engine.client.EngineClient``, started on first use (spawning a worker costs a second or two)."""
+    """Owns one ``EngineClient``, started on first use (spawning a worker costs a second or two)."""
 
     event = Signal(object)  # an engine.messages event, delivered on the UI thread
     failedToStart = Signal(str)
 
-    def __init__(self, state_dir: Path, cache_dir: Path | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, state_dir: Path, cache_dir: Path | None = None, parent: QObject | None = None, *,
+                 factory: ClientFactory = spawned_worker) -> None:
         super().__init__(parent)
         self.state_dir = Path(state_dir)
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
-        self._client: Any = None
+        self.factory = factory
+        self._client: EngineClient | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_INTERVAL_MS)
         self._timer.timeout.connect(self.poll_now)
@@ -35,13 +50,13 @@ class EngineBridge(QObject):
     def started(self) -> bool:
         return self._client is not None
 
-    def client(self) -> Any:
+    def client(self) -> EngineClient:
         """The running EngineClient (started now if needed)."""
         if self._client is None:
-            from engine.client import EngineClient  # the engine stays out of the UI's import time
-
             self.state_dir.mkdir(parents=True, exist_ok=True)
-            self._client = EngineClient(self.state_dir, self.cache_dir)
+            self._client = self.factory(self.state_dir, self.cache_dir)
+            for problem in self._client.load_errors:
+                log.warning("%s", problem)
             self._timer.start()
         return self._client
 
@@ -49,7 +64,13 @@ class EngineBridge(QObject):
         """Whether an earlier session left a job queue in the state folder (then the client starts now)."""
         if self._client is not None:
             return True
-        if not self.state_dir.is_dir() or not any(self.state_dir.iterdir()):
+        from engine.job_queue import QUEUE_FILE
+
+        saved = self.state_dir / QUEUE_FILE
+        try:
+            if b'"id"' not in saved.read_bytes():  # no job in it (the client reports unreadable files itself)
+                return False
+        except OSError:
             return False
         self.client()
         return True
@@ -65,34 +86,12 @@ class EngineBridge(QObject):
         for event in events:
             self.event.emit(event)
 
-    # --- job control (thin: the client owns the queue) -----------------------------------------------------
-    def submit(self, request: Any, *, priority: int = 0, force_new: bool = False, tag: str = "") -> str:
-        return self.client().submit(request, priority=priority, force_new=force_new, tag=tag)
-
-    def cancel(self, job_id: str) -> None:
-        if self._client is not None:
-            self._client.cancel(job_id)
-
-    def retry(self, job_id: str) -> str:
-        return self.client().retry(job_id)
-
-    def move(self, job_id: str, index: int) -> None:
-        if self._client is not None:
-            self._client.move(job_id, index)
-
     def jobs(self) -> list[Any]:
         return list(self._client.jobs()) if self._client is not None else []
 
     def worker_pid(self) -> int | None:
-        """The worker process id, when the client exposes it (tests kill it to check recovery)."""
-        if self._client is None:
-            return None
-        for name in ("worker_pid", "pid"):
-            value = getattr(self._client, name, None)
-            value = value() if callable(value) else value
-            if isinstance(value, int):
-                return value
-        return None
+        """The worker process id, when the engine runs in a local process (tests kill it to check recovery)."""
+        return self._client.worker_pid if self._client is not None else None
 
     def close(self) -> None:
         self._timer.stop()

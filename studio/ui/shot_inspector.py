@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.generation.seeds import new_seed
 from studio.project import Shot, StoryreelError, commands, store
 from studio.project.model import ASPECTS, CAMERA_MOVES, MAX_SHOT_SECONDS
 
-from .generation_queue import random_seed
 from .icons import icon
 from .session import ProjectSession
 from .thumbnails import pixmap
@@ -148,7 +148,8 @@ class ShotInspector(QStackedWidget):
         self.seed_lock = QToolButton(page)
         self.seed_lock.setCheckable(True)
         self.seed_lock.setIcon(icon("unlock"))
-        self.seed_lock.setToolTip("Lock the seed: regenerating keeps it")
+        self.seed_lock.setToolTip("Lock the seed: Generate brings back its take; new takes get seeds derived "
+                                  "from it, the same on every machine")
         self.seed_random = QToolButton(page)
         self.seed_random.setIcon(icon("dice"))
         self.seed_random.setToolTip("Pick a random seed")
@@ -199,7 +200,7 @@ class ShotInspector(QStackedWidget):
         self.aspect.currentTextChanged.connect(lambda text: self._edit("aspect", text))
         self.seed.textEdited.connect(self._seed_edited)
         self.seed_lock.toggled.connect(self._lock_toggled)
-        self.seed_random.clicked.connect(lambda: self._edit("seed", random_seed()))
+        self.seed_random.clicked.connect(lambda: self._edit("seed", new_seed()))
         self.camera.currentIndexChanged.connect(lambda _i: self._edit("camera", self.camera.currentData()))
         self.backend.currentIndexChanged.connect(lambda _i: self._edit("backend", self.backend.currentData()))
         self.model.currentTextChanged.connect(lambda text: self._edit("model_id", text.strip() or None, typing=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
@@ -102,7 +103,7 @@ def test_write_a_line_and_narrate_it_offline_then_undo_and_redo(qtbot, make_wind
 
 
 def test_a_dead_worker_marks_the_job_failed_and_the_editor_keeps_working(qtbot, make_window, tmp_path):
-    window = make_window()
+    window = make_window(spawned_engine=True)
     new_film(window, tmp_path)
     shot_id = type_shot(qtbot, window, "A long slow push in on the lighthouse")
     window.panels["inspector"].duration.setValue(120.0)  # long enough to be caught mid-render
@@ -193,3 +194,58 @@ def test_queue_panel_reorders_cancels_and_retries(qtbot, make_window, tmp_path):
     assert len(takes_of(window, ids[2])) == 1
     window.undo_action.trigger()
     assert len(takes_of(window, ids[2])) == 2
+
+
+def test_two_new_takes_of_a_locked_seed_in_the_editor(qtbot, make_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from studio.generation import derived_seed
+
+    window = make_window()
+    new_film(window, tmp_path)
+    shot_id = type_shot(qtbot, window, "The lamp turns")
+    inspector = window.panels["inspector"]
+    inspector.seed.selectAll()
+    qtbot.keyClicks(inspector.seed, "42")
+    qtbot.mouseClick(inspector.seed_lock, Qt.MouseButton.LeftButton)
+    assert window.session.project.shot(shot_id).seed == 42 and window.session.project.shot(shot_id).seed_locked
+    window.actions.generate.trigger()
+    qtbot.waitUntil(lambda: len(takes_of(window, shot_id)) == 1, timeout=WAIT_MS)
+    assert takes_of(window, shot_id)[0].seed == 42
+    window.actions.generate.trigger()  # Generate again: the locked seed's take is there already, no copy
+    assert len(takes_of(window, shot_id)) == 1 and "already there" in window.statusBar().currentMessage()
+    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(lambda *args, **kwargs: (2, True)))
+    window.actions.generate_n.trigger()
+    qtbot.waitUntil(lambda: len(takes_of(window, shot_id)) == 3, timeout=WAIT_MS)
+    assert [t.seed for t in takes_of(window, shot_id)] == [42, derived_seed(42, 1), derived_seed(42, 2)]
+
+
+def test_closing_without_saving_leaves_project_json_as_it_was(qtbot, make_window, tmp_path):
+    from studio.ui.prompts import SaveChoice
+
+    from .conftest import ScriptedPrompts
+
+    prompts = ScriptedPrompts()
+    window = make_window(prompts)
+    bundle = new_film(window, tmp_path)
+    shot_id = type_shot(qtbot, window, "Fog over the harbour")
+    window.save()
+    saved = (bundle / "project.json").read_bytes()
+
+    inspector = window.panels["inspector"]
+    qtbot.keyClicks(inspector.prompt, ", at night")  # an edit
+    script = Path(__file__).resolve().parents[2] / "resources/examples/scripts/the-lighthouse-keeper.fountain"
+    assert window.import_screenplay(script)  # a screenplay import
+    assert len(window.session.project.shots) > 1 and window.session.project.lines
+    window.narrate()  # narration, offline, in a worker thread
+    qtbot.waitUntil(lambda: all(line.active() is not None for line in window.session.project.lines),
+                    timeout=WAIT_MS)
+    audio = window.session.project.lines[0].active()
+    assert (bundle / audio.media).is_file()  # the audio is in the bundle...
+    assert (bundle / "project.json").read_bytes() == saved  # ...but the document is only the user's to save
+    assert window.session.is_dirty() and window.session.project.shot(shot_id).prompt.endswith("at night")
+
+    prompts.save_choice = SaveChoice.DISCARD
+    window.close()
+    assert "save_changes" in prompts.asked
+    assert (bundle / "project.json").read_bytes() == saved
