@@ -1,9 +1,10 @@
 """The cut plan: a plain, frozen description of the finished film, built from the project.
 
 Everything downstream (smart render, audio mix, subtitles, interchange) reads the plan, never the project, so
-the rules of the timeline live here once. Picture time is integer frames at the *output* rate; the project's
-own timeline (``Project.shot_starts``) is the single source of truth and is only rescaled, boundary by
-boundary, so the plan's total equals the timeline's exactly. Audio and subtitles use seconds.
+nothing downstream places things itself. Picture time is integer frames at the *output* rate; the film's timeline
+layout (``studio.timeline.layout``, which the editor draws too) is the single source of truth for where every
+card, shot, line and music clip sits, and is only rescaled, boundary by boundary, so the plan's total equals the
+timeline's exactly. Audio and subtitles use seconds.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Literal
 from studio.project.errors import UnsafeMediaPath
 from studio.project.media_path import resolve_media
 from studio.project.model import Project, Shot, Take
+from studio.timeline.layout import LineSpan, MusicSpan, ShotSpan, TransitionSpan, compute_layout
 
 from .errors import CutError, MissingTake
 from .ffmpeg_run import MediaError, probe
@@ -169,7 +171,10 @@ def output_settings(project: Project, *, size: tuple[int, int] | None = None, fp
 
 def build_plan(project: Project, bundle: Path, *, size: tuple[int, int] | None = None, fps: int | None = None,
                subtitles: SubtitleMode | None = None) -> CutPlan:
-    """Describe the finished film. Raises MissingTake naming the first shot without a usable take."""
+    """Describe the finished film. Raises MissingTake naming the first shot without a usable take.
+
+    Positions come from the film's timeline layout (the editor's); the plan only rescales them to the output rate.
+    """
     if not project.shots:
         raise CutError("the project has no shots to cut")
     settings = output_settings(project, size=size, fps=fps, subtitles=subtitles)
@@ -178,27 +183,21 @@ def build_plan(project: Project, bundle: Path, *, size: tuple[int, int] | None =
     def out(frame: int) -> int:  # project frame -> output frame (boundaries rescale; durations follow)
         return (2 * frame * ofps + pfps) // (2 * pfps)  # exact integer rounding, half up
 
-    titles = [c for c in project.cards if c.position == "title"]
-    credits = [c for c in project.cards if c.position == "credits"]
-    cursor = 0
-    cards: list[PlannedCard] = []
-    for card in titles:
-        cards.append(PlannedCard(card.id, "title", card.text, out(cursor), out(cursor + card.duration_frames) - out(cursor)))
-        cursor += card.duration_frames
-    lead = cursor  # project frames of title cards before the first shot
-    starts = project.shot_starts()
-    shots = tuple(_plan_shot(project, bundle, shot, i, lead + starts[shot.id], out) for i, shot in enumerate(project.shots))
+    layout = compute_layout(project)
+    cards = tuple(PlannedCard(c.card_id, c.kind, c.text, out(c.start), out(c.end) - out(c.start))
+                  for c in layout.title_and_credits())
+    transitions = {t.shot_id: t for t in layout.transitions}
+    shots = tuple(_plan_shot(project, bundle, project.shots[span.index], span, transitions.get(span.shot_id), out)
+                  for span in layout.shots)
     shots = _check_overlaps(shots)
-    cursor = lead + project.total_frames()
-    for card in credits:
-        cards.append(PlannedCard(card.id, "credits", card.text, out(cursor), out(cursor + card.duration_frames) - out(cursor)))
-        cursor += card.duration_frames
-    total = out(cursor)
+    total = out(layout.total)
 
     warnings: list[str] = []
-    voices = tuple(_plan_voice(project, bundle, line, lead, starts, warnings) for line in project.lines)
-    music = tuple(m for clip in project.music if (m := _plan_music(project, bundle, clip, lead, total / ofps, warnings)))
-    return CutPlan(project.title, settings, total, shots, tuple(cards), voices, music, tuple(warnings))
+    placed = {span.line_id: span for span in layout.lines}
+    voices = tuple(_plan_voice(project, bundle, line, placed.get(line.id), warnings) for line in project.lines)
+    music = tuple(m for span, clip in zip(layout.music, project.music, strict=True)
+                  if (m := _plan_music(project, bundle, clip, span, total / ofps, warnings)))
+    return CutPlan(project.title, settings, total, shots, cards, voices, music, tuple(warnings))
 
 
 def _usable_source(bundle: Path, shot: Shot, index: int) -> tuple[Take, SourceClip]:
@@ -231,18 +230,19 @@ def _usable_source(bundle: Path, shot: Shot, index: int) -> tuple[Take, SourceCl
     return take, SourceClip(shot.id, take.id, take.media, path, float(fps), frames, take.trim_in, trim_out)
 
 
-def _plan_shot(project: Project, bundle: Path, shot: Shot, index: int, start: int, out) -> PlannedShot:
+def _plan_shot(project: Project, bundle: Path, shot: Shot, span: ShotSpan, t: TransitionSpan | None,
+               out) -> PlannedShot:
+    index = span.index
     take, source = _usable_source(bundle, shot, index)
-    o_start, o_end = out(start), out(start + shot.duration_frames)
-    t = shot.transition
-    if t.kind == "cut" or not t.duration_frames:
+    o_start, o_end = out(span.start), out(span.end)
+    if t is None:
         transition = TransitionIn("cut")
-    elif index == 0:
-        transition = TransitionIn("fade_in", max(1, out(t.duration_frames)))
+    elif t.kind == "fade_in":
+        transition = TransitionIn("fade_in", max(1, out(t.end - t.start)))
     elif t.kind == "crossfade":
         transition = TransitionIn("crossfade", -1)  # the overlap is filled in by _check_overlaps
     else:
-        whole = max(2, out(t.duration_frames))
+        whole = max(2, out(t.end - t.start))
         transition = TransitionIn("dip_to_black", whole - whole // 2, whole // 2)
     return PlannedShot(
         shot.id, index, o_start, o_end - o_start, source, transition, prompt=shot.prompt, seed=take.seed or shot.seed,
@@ -270,10 +270,10 @@ def _check_overlaps(shots: tuple[PlannedShot, ...]) -> tuple[PlannedShot, ...]:
     return tuple(fixed)
 
 
-def _plan_voice(project: Project, bundle: Path, line, lead: int, starts: dict[str, int], warnings: list[str]) -> PlannedVoice:
-    if line.shot_id not in starts:
+def _plan_voice(project: Project, bundle: Path, line, span: LineSpan | None, warnings: list[str]) -> PlannedVoice:
+    if span is None:
         raise CutError(f"line {line.id} is anchored to shot {line.shot_id}, which is not in the project")
-    start = (lead + starts[line.shot_id] + line.offset_frames) / project.fps
+    start = span.start / project.fps
     speaker = "Narrator"
     if line.speaker:
         speaker = next((c.name for c in project.cast if c.id == line.speaker), line.speaker)
@@ -297,7 +297,7 @@ def _plan_voice(project: Project, bundle: Path, line, lead: int, starts: dict[st
                         duration, tuple(audio.timings))
 
 
-def _plan_music(project: Project, bundle: Path, clip, lead: int, film_seconds: float,
+def _plan_music(project: Project, bundle: Path, clip, span: MusicSpan, film_seconds: float,
                 warnings: list[str]) -> PlannedMusic | None:
     try:
         path = resolve_media(bundle, clip.media)
@@ -306,8 +306,8 @@ def _plan_music(project: Project, bundle: Path, clip, lead: int, film_seconds: f
     if not path.is_file():
         warnings.append(f"music {clip.title or clip.id}: {clip.media} is missing; left out")
         return None
-    start = (lead + clip.start_frame) / project.fps
-    end = film_seconds if clip.duration_frames is None else min(film_seconds, start + clip.duration_frames / project.fps)
+    start = span.start / project.fps
+    end = film_seconds if clip.duration_frames is None else min(film_seconds, span.end / project.fps)
     if end <= start:
         return None
     return PlannedMusic(clip.id, path, clip.media, start, end - start, clip.source_in_seconds, clip.gain_db, clip.duck,

@@ -74,8 +74,8 @@ def segments_for(plan: CutPlan, captions: tuple[Caption, ...] = ()) -> list[Segm
     out: list[Segment] = []
     shots = plan.shots
     for card in (c for c in plan.cards if c.position == "title"):
-        out.append(Segment("card", card.start, card.frames, card_text=card.text, fade_in=_card_fade(card.frames),
-                           fade_out=_card_fade(card.frames), label=card.card_id))
+        out.append(Segment("card", card.start, card.frames, card_text=card.text, fade_in=card_fade_frames(card.frames),
+                           fade_out=card_fade_frames(card.frames), label=card.card_id))
     for i, shot in enumerate(shots):
         t = shot.transition
         head = t.frames if t.kind == "crossfade" else 0
@@ -93,8 +93,8 @@ def segments_for(plan: CutPlan, captions: tuple[Caption, ...] = ()) -> list[Segm
                                (SourceRange(shot.source, shot.frames - tail), SourceRange(following.source, 0)),
                                label=f"{shot.shot_id}>{following.shot_id}"))
     for card in (c for c in plan.cards if c.position == "credits"):
-        out.append(Segment("card", card.start, card.frames, card_text=card.text, fade_in=_card_fade(card.frames),
-                           fade_out=_card_fade(card.frames), label=card.card_id))
+        out.append(Segment("card", card.start, card.frames, card_text=card.text, fade_in=card_fade_frames(card.frames),
+                           fade_out=card_fade_frames(card.frames), label=card.card_id))
     if captions:
         fps = plan.fps
         out = [_with_captions(s, captions, fps) for s in out]
@@ -102,7 +102,8 @@ def segments_for(plan: CutPlan, captions: tuple[Caption, ...] = ()) -> list[Segm
     return out
 
 
-def _card_fade(frames: int) -> int:
+def card_fade_frames(frames: int) -> int:
+    """A title or credits card fades up from black and back down over this many of its frames."""
     return min(frames // 4, 12)
 
 

@@ -12,8 +12,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMenu, QUndoView, QWidget
 
 from studio.project import Project, ProjectDocument, StoryreelError, store
+from studio.timeline import shot_edits
 
-from . import shot_edits
 from .actions import Actions, build_actions
 from .autosave import Autosaver
 from .background import TaskList

@@ -1,166 +1,42 @@
-"""The preview monitor: plays one take (with in/out marks) or the cut from the playhead, with J/K/L transport.
+"""The preview monitor: plays one take (with in/out marks) or the film from the playhead, with J/K/L transport.
 
-Two ways to show pictures:
-- QtMultimedia: a QMediaPlayer drawing into a QGraphicsVideoItem (a QVideoWidget would grab blank), and one
-  audio player per narration line, started at the line's time while the cut plays;
-- a frame fallback where QtMultimedia is missing or fails (no audio device, no codec plugin, headless CI):
-  frames decoded with OpenCV into a pixmap item, driven by a timer, with a notice saying so.
+The film plays from its playback sequence (``studio.timeline.playback_sequence``): title cards, the shots'
+takes (story cards where a shot has none), credits, on the same frames as the export, so the playhead's frame N
+is the exported film's frame N. That needs no render, so the preview starts instantly and shows the current edit.
 
-The cut is played as its takes in sequence: the source switches at shot boundaries and the session playhead
-follows. That needs no render, so the preview starts instantly and always shows the current edit; shots
-without a take show a card with their prompt.
+Pictures come from QtMultimedia while a take plays at 1x (``preview_media``, with the narration from
+``preview_voices``); everything else — paused frames, cards, transitions, shuttling, and the whole preview where
+QtMultimedia is missing or fails — is drawn frame by frame as the export draws it (``studio.timeline.film_frames``
+over frames decoded by ``frame_reader``), with a notice saying when there is no sound.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
-import numpy as np
-from PySide6.QtCore import QElapsedTimer, QRectF, QSizeF, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QKeyEvent, QPainter, QPixmap
-from PySide6.QtWidgets import (
-    QGraphicsPixmapItem,
-    QGraphicsScene,
-    QGraphicsView,
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap
+from PySide6.QtWidgets import QGraphicsPixmapItem, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from studio.project import StoryreelError
-from studio.ui.timeline.edits import take_range_command
+from studio.timeline.film_frames import FilmFramePainter
+from studio.timeline.playback_sequence import Piece, PlaybackSequence, cut_sequence, take_sequence
 from studio.ui.timeline.filmstrip import rgb_to_qimage
-from studio.ui.timeline.layout import compute_layout
 from studio.ui.timeline.timecode import format_timecode
 
+from .frame_reader import FrameReader
+from .preview_marks import marks_text, set_mark
+from .preview_media import MediaSync, multimedia_available
+from .preview_screen import PreviewScreen
+from .preview_voices import VoicePlayers
+
 MAX_SHUTTLE = 8
-
-
-def multimedia_available() -> tuple[bool, str]:
-    """(usable, why not): QtMultimedia imports and has an audio output or at least a video path."""
-    try:
-        from PySide6.QtMultimedia import QMediaDevices, QMediaPlayer  # noqa: F401
-    except ImportError as exc:  # e.g. libpulse missing: the Qt module itself cannot load
-        return False, f"Qt's media playback cannot load on this computer ({exc})"
-    return True, ""
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A stretch of the program: ``length`` frames from ``start`` (program frames) showing ``path``."""
-
-    shot_id: str
-    take_id: str | None
-    media: str | None  # bundle path of the clip (None: the shot has no usable take)
-    start: int
-    length: int
-    source_in: int  # first source frame shown
-    source_out: int  # one past the last source frame available
-    ratio: float  # source frames per program frame
-    label: str
-
-    def source_frame(self, frame: int) -> int:
-        offset = round((frame - self.start) * self.ratio)
-        return max(self.source_in, min(self.source_out - 1, self.source_in + offset))
-
-
-class _FrameReader:
-    """Sequential-friendly frame access through OpenCV (seeks only when the wanted frame is not the next)."""
-
-    def __init__(self) -> None:
-        self._path: Path | None = None
-        self._capture: cv2.VideoCapture | None = None
-        self._next = 0
-
-    def read(self, path: Path, index: int) -> np.ndarray | None:
-        if path != self._path or self._capture is None:
-            self.close()
-            self._capture = cv2.VideoCapture(str(path))
-            self._path, self._next = path, 0
-            if not self._capture.isOpened():
-                self.close()
-                return None
-        if index != self._next:
-            if 0 < index - self._next <= 12:  # a short hop forward: decoding through is faster than a seek
-                for _ in range(index - self._next):
-                    self._capture.grab()
-            else:
-                self._capture.set(cv2.CAP_PROP_POS_FRAMES, index)
-            self._next = index
-        ok, bgr = self._capture.read()
-        if not ok or bgr is None:
-            return None
-        self._next = index + 1
-        return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-
-    def close(self) -> None:
-        if self._capture is not None:
-            self._capture.release()
-        self._capture, self._path = None, None
-
-
-def card_image(width: int, height: int, title: str, text: str, background: str = "#121419") -> QImage:
-    """A dark card for a shot that has no take yet."""
-    image = QImage(width, height, QImage.Format.Format_RGB888)
-    image.fill(QColor(background))
-    painter = QPainter(image)
-    font = QFont()
-    font.setPixelSize(max(10, height // 12))
-    font.setBold(True)
-    painter.setFont(font)
-    painter.setPen(QColor("#e8ebf2"))
-    margin = width // 12
-    painter.drawText(QRectF(margin, height * 0.25, width - 2 * margin, height * 0.2),
-                     Qt.AlignmentFlag.AlignCenter, title)
-    font.setBold(False)
-    font.setPixelSize(max(9, height // 18))
-    painter.setFont(font)
-    painter.setPen(QColor("#9aa3b2"))
-    painter.drawText(QRectF(margin, height * 0.45, width - 2 * margin, height * 0.45),
-                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, text)
-    painter.end()
-    return image
-
-
-class _Screen(QGraphicsView):
-    """The picture area: letterboxed, black, keeps the frame fitted when resized."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setScene(QGraphicsScene(self))
-        self.setBackgroundBrush(QColor("black"))
-        self.setFrameShape(QGraphicsView.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.frame_rect = QRectF(0, 0, 16, 9)
-
-    def set_frame_size(self, width: float, height: float) -> None:
-        rect = QRectF(0, 0, max(1.0, width), max(1.0, height))
-        if rect != self.frame_rect:
-            self.frame_rect = rect
-            self.scene().setSceneRect(rect)
-            self.fit()
-
-    def fit(self) -> None:
-        self.fitInView(self.frame_rect, Qt.AspectRatioMode.KeepAspectRatio)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.fit()
 
 
 class PreviewPlayer(QWidget):
     """Preview monitor. ``use_multimedia``: None = use QtMultimedia when it works, False = frame fallback.
 
-    Signals: ``positionChanged(frame)`` (program frame), ``playingChanged(bool)``.
+    Signals: ``positionChanged(frame)`` (film frame), ``playingChanged(bool)``.
     Keys: Space play/pause, J/K/L shuttle, Left/Right step a frame, I/O set the take's in/out marks.
     """
 
@@ -170,39 +46,36 @@ class PreviewPlayer(QWidget):
     def __init__(self, session, parent: QWidget | None = None, *, use_multimedia: bool | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.mode = "cut"  # "take" or "cut"
-        self.segments: list[Segment] = []
+        self.sequence: PlaybackSequence = cut_sequence(session.project)
         self.position = 0
         self.speed = 0  # 0 paused; +1 play; 2, 4, 8 fast forward; negatives rewind
-        self.fps: float = session.project.fps
         self.take_ref: tuple[str, str] | None = None
-        self._reader = _FrameReader()
+        self._reader = FrameReader()
+        self._painter = FilmFramePainter(self._read_frame, self._story_label, self._story_seed)
         self._clock = QElapsedTimer()
         self._clock_origin = 0.0
         self._own_playhead = False
-        self._media = None
-        self._voices: list = []
-        self._started_lines: set[str] = set()
+        self.media: MediaSync | None = None
         self.current_image: QImage | None = None
-        self.picture_size = (session.project.width, session.project.height)
         self._paths: dict[str, Path | None] = {}
 
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(240, 180)
-        self.screen_view = _Screen(self)
+        self.screen_view = PreviewScreen(self)
         self.pixmap_item = QGraphicsPixmapItem()
         self.pixmap_item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
         self.screen_view.scene().addItem(self.pixmap_item)
+        self.voices = VoicePlayers(self, session, self._path)
 
         usable, why = multimedia_available() if use_multimedia is not False else (False, "video playback is switched off")
         self.fallback_reason = "" if usable else why
         if usable:
             try:
-                self._init_multimedia()
+                self.media = MediaSync(self, self.screen_view.scene(), self._switch_to_fallback)
             except Exception as exc:  # any backend failure degrades to the frame preview, never a crash
-                self._media = None
+                self.media = None
                 self.fallback_reason = f"video playback failed to start ({exc})"
-        self.is_fallback = self._media is None
+        self.is_fallback = self.media is None
 
         self.notice = QLabel(self)
         self.notice.setWordWrap(True)
@@ -211,7 +84,21 @@ class PreviewPlayer(QWidget):
         if self.is_fallback:
             self.notice.setText("Frame preview, no sound — " + self.fallback_reason.split(" (")[0] + ".")
             self.notice.setToolTip(self.fallback_reason)
+        self._build_controls()
 
+        self._reload = QTimer(self)  # coalesces a burst of edits (a drag on the timeline) into one reload
+        self._reload.setSingleShot(True)
+        self._reload.setInterval(0)
+        self._reload.timeout.connect(self._reload_cut)
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._tick)
+        session.changed.connect(self._on_model_changed)
+        session.playheadChanged.connect(self._on_playhead)
+        self._load_cut()
+        self.seek(session.playhead())
+
+    def _build_controls(self) -> None:
         self.title = QLabel("Cut", self)
         self.title.setStyleSheet("color:#c8cdd8; font-weight:600;")
         self.timecode = QLabel(self)
@@ -265,42 +152,12 @@ class PreviewPlayer(QWidget):
         layout.addWidget(self.notice)
         layout.addLayout(bar)
 
-        self._reload = QTimer(self)  # coalesces a burst of edits (a drag on the timeline) into one reload
-        self._reload.setSingleShot(True)
-        self._reload.setInterval(0)
-        self._reload.timeout.connect(self._reload_cut)
-        self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.timeout.connect(self._tick)
-        session.changed.connect(self._on_model_changed)
-        session.playheadChanged.connect(self._on_playhead)
-        self._load_cut()
-        self.seek(session.playhead())
-
-    # --- multimedia backend ----------------------------------------------------------------------------------
-    def _init_multimedia(self) -> None:
-        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-        from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
-
-        self._media = QMediaPlayer(self)
-        self._audio = QAudioOutput(self)
-        self._media.setAudioOutput(self._audio)
-        self.video_item = QGraphicsVideoItem()
-        self.screen_view.scene().addItem(self.video_item)
-        self._media.setVideoOutput(self.video_item)
-        self._media_source: Path | None = None
-        self._media.errorOccurred.connect(self._on_media_error)
-
-    def _on_media_error(self, error, message: str) -> None:
-        # A clip the backend cannot play: keep previewing with decoded frames from here on.
-        self._switch_to_fallback(message or str(error))
-
     def _switch_to_fallback(self, reason: str) -> None:
-        if self._media is None:
+        """A clip the backend cannot play: keep previewing with decoded frames from here on."""
+        if self.media is None:
             return
-        self._media.stop()
-        self.video_item.hide()
-        self._media = None
+        self.media.stop()
+        self.media = None
         self.is_fallback = True
         self.fallback_reason = reason
         self.notice.setText(f"Frame preview, no sound — the clip would not play ({reason}).")
@@ -308,26 +165,34 @@ class PreviewPlayer(QWidget):
         self._show(self.position)
 
     # --- what is playing -------------------------------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        return self.sequence.mode
+
+    @property
+    def fps(self) -> float:
+        return self.sequence.fps
+
+    @property
+    def length(self) -> int:
+        return self.sequence.length
+
     def play_take(self, shot_id: str, take_id: str) -> None:
         """Show one take from its first frame (paused), with its in/out marks."""
         project = self.session.project
         shot = project.shot(shot_id)
         take = shot.take(take_id)
         self.pause()
-        frames = max(1, take.frame_count)
-        self.mode, self.take_ref = "take", (shot_id, take_id)
-        self.fps = take.fps or project.fps
-        index = project.shot_index(shot_id) + 1
-        self.segments = [Segment(shot_id, take_id, take.media, 0, frames, 0, frames, 1.0,
-                                 f"Shot {index} · take {shot.takes.index(take) + 1}")]
-        self.title.setText(f"Shot {index} · take {shot.takes.index(take) + 1} of {len(shot.takes)}")
-        self.picture_size = (take.width or project.width, take.height or project.height)
+        self.sequence = take_sequence(project, shot_id, take_id)
+        self.take_ref = (shot_id, take_id)
+        self.title.setText(f"Shot {project.shot_index(shot_id) + 1} · take {shot.takes.index(take) + 1} "
+                           f"of {len(shot.takes)}")
         self._update_marks()
         self.seek(take.trim_in)
         self.play()
 
     def play_cut_from(self, frame: int) -> None:
-        """Play the whole cut (active takes in order, with narration) from ``frame``."""
+        """Play the whole film (cards, active takes in order, with narration) from ``frame``."""
         self.pause()
         self._load_cut()
         self.seek(frame)
@@ -335,23 +200,9 @@ class PreviewPlayer(QWidget):
 
     def _load_cut(self) -> None:
         project = self.session.project
-        layout = compute_layout(project)
-        segments = []
-        for span in layout.shots:
-            shot = project.shots[span.index]
-            take = shot.active()
-            label = f"Shot {span.index + 1}"
-            if take is None or take.status != "ready" or take.frame_count <= 0:
-                segments.append(Segment(shot.id, None, None, span.start, span.duration, 0, 1, 1.0, label))
-                continue
-            ratio = (take.fps or project.fps) / project.fps
-            out = take.trim_out if take.trim_out is not None else take.frame_count
-            segments.append(Segment(shot.id, take.id, take.media, span.start, span.duration,
-                                    take.trim_in, min(out, take.frame_count), ratio, label))
-        self.mode, self.take_ref, self.fps = "cut", None, project.fps
-        self.segments = segments
+        self.sequence = cut_sequence(project)
+        self.take_ref = None
         self.title.setText(f"Cut · {project.title}")
-        self.picture_size = (project.width, project.height)
         self._update_marks()
 
     def _path(self, relative: str | None) -> Path | None:
@@ -366,16 +217,9 @@ class PreviewPlayer(QWidget):
             self._paths[relative] = path if path is not None and path.is_file() else None
         return self._paths[relative]
 
-    @property
-    def length(self) -> int:
-        return max((s.start + s.length for s in self.segments), default=0)
-
-    def segment_at(self, frame: int) -> Segment | None:
-        found = None
-        for segment in self.segments:
-            if segment.start <= frame < segment.start + segment.length:
-                found = segment  # the later one inside an overlap (a crossfade shows the incoming shot)
-        return found
+    def segment_at(self, frame: int) -> Piece | None:
+        """The piece on screen at ``frame`` (the incoming shot inside a crossfade)."""
+        return self.sequence.piece_at(frame)
 
     # --- transport -------------------------------------------------------------------------------------------
     def toggle_play(self) -> None:
@@ -401,14 +245,12 @@ class PreviewPlayer(QWidget):
         self.speed = speed
         self._clock.start()
         self._clock_origin = float(self.position)
-        self._started_lines.clear()
-        self._stop_voices()
+        self.voices.stop()
         if speed:
             self._timer.start(max(5, int(1000 / self.fps / 2)))
         else:
             self._timer.stop()
-        if self._media is not None:
-            self._sync_media(force=True)
+        self._sync_media(force=True)
         self.play_button.setText("❚❚" if speed else "▶")
         self.speed_label.setText("" if speed in (0, 1) else f"{speed:+d}×")
         if bool(speed) != was_playing:
@@ -429,14 +271,12 @@ class PreviewPlayer(QWidget):
     def seek(self, frame: int, *, move_playhead: bool = True) -> None:
         """Show ``frame``; in the cut, the session's playhead follows unless the playhead is what moved us."""
         self._flush_reload()
-        lo, hi = 0, max(0, self.length - 1)
-        frame = max(lo, min(hi, int(frame)))
+        frame = max(0, min(max(0, self.length - 1), int(frame)))
         self.position = frame
         self._clock.start()
         self._clock_origin = float(frame)
         self._show(frame)
-        if self._media is not None:
-            self._sync_media(force=True)
+        self._sync_media(force=True)
         self._publish(move_playhead=move_playhead)
 
     def _flush_reload(self) -> None:
@@ -472,26 +312,18 @@ class PreviewPlayer(QWidget):
             return
         if frame != self.position:
             self.position = frame
-            if self._media is None or self.speed != 1:
-                self._show(frame)
+            self._show(frame)
             self._sync_media()
-            self._start_voices()
+            if self.media is not None and self.mode == "cut" and self.speed == 1:
+                self.voices.start_due(frame, self.fps)
             self._publish()
 
     def _media_frame(self) -> int | None:
-        """The program frame QMediaPlayer is showing (None unless it plays the current segment at 1x)."""
-        if self._media is None or self.speed != 1:
+        """The film frame QMediaPlayer is showing (None unless it plays the current piece at 1x)."""
+        if self.media is None or self.speed != 1:
             return None
-        from PySide6.QtMultimedia import QMediaPlayer
-
-        segment = self.segment_at(self.position)
-        if (segment is None or self._path(segment.media) != self._media_source
-                or self._media.playbackState() != QMediaPlayer.PlaybackState.PlayingState):
-            return None
-        source = self._media.position() / 1000 * self.fps * segment.ratio
-        if source < segment.source_in:  # still loading / seeking
-            return None
-        return min(segment.start + segment.length, segment.start + int((source - segment.source_in) / segment.ratio))
+        piece = self.segment_at(self.position)
+        return self.media.shown_frame(piece, self._path(piece.media) if piece else None, self.fps)
 
     def _publish(self, *, move_playhead: bool = True) -> None:
         self.timecode.setText(f"{format_timecode(self.position, self.fps)} / "
@@ -505,91 +337,57 @@ class PreviewPlayer(QWidget):
                 self._own_playhead = False
 
     # --- pictures --------------------------------------------------------------------------------------------
+    def _plays_in_media(self, frame: int) -> bool:
+        """QtMultimedia shows this frame: a take (not a card, not inside a fade or a crossfade) playing at 1x."""
+        if self.media is None or self.speed != 1:
+            return False
+        mix = self.sequence.mix_at(frame)
+        return (len(mix) == 1 and mix[0][1] == 1.0 and mix[0][0].kind == "take"
+                and self._path(mix[0][0].media) is not None)
+
     def _show(self, frame: int) -> None:
-        """Show ``frame`` as a decoded image (fallback, stills, cards, or paused multimedia positioning)."""
-        segment = self.segment_at(frame)
-        project = self.session.project
-        if segment is None:
-            image = card_image(project.width, project.height, "", "Nothing to preview: add shots to the storyboard",
-                               background="#000000")
-        elif self._path(segment.media) is None:
-            shot = next((s for s in project.shots if s.id == segment.shot_id), None)
-            image = card_image(project.width, project.height, f"{segment.label} — no take yet",
-                               shot.prompt if shot else "")
-        else:
-            if self._media is not None:
-                self.pixmap_item.hide()
-                return
-            path = self._path(segment.media)
-            rgb = self._reader.read(path, segment.source_frame(frame))
-            image = rgb_to_qimage(rgb) if rgb is not None else card_image(
-                project.width, project.height, f"{segment.label} — clip unreadable", path.name)
-        if self._media is not None:
-            self.video_item.hide()
+        """Show ``frame`` drawn as the export draws it (unless QtMultimedia is showing it)."""
+        if self._plays_in_media(frame):
+            self.pixmap_item.hide()
+            return
+        image = rgb_to_qimage(self.render_frame(frame))
+        if self.media is not None:
+            self.media.video_item.hide()
         self.current_image = image
         self.pixmap_item.setPixmap(QPixmap.fromImage(image))
         self.pixmap_item.show()
         self.screen_view.set_frame_size(image.width(), image.height())
 
+    def render_frame(self, frame: int):
+        """Frame ``frame`` of what the preview plays, as an RGB array (the export's picture at that frame)."""
+        return self._painter.frame(self.sequence, frame)
+
+    def _read_frame(self, piece: Piece, index: int):
+        path = self._path(piece.media)
+        return self._reader.read(path, index) if path is not None else None
+
+    def _story_label(self, shot_id: str) -> str:
+        from studio.generation.requests import shot_label  # the slug the animatic engine sets on the card
+
+        project = self.session.project
+        return shot_label(project, project.shot(shot_id))
+
+    def _story_seed(self, shot_id: str) -> int:
+        return self.session.project.shot(shot_id).seed
+
     def _sync_media(self, *, force: bool = False) -> None:
-        """Keep the QMediaPlayer on the right clip and position for the program frame."""
-        if self._media is None:
+        """Keep the QMediaPlayer on the right clip and position for the film frame."""
+        if self.media is None:
             return
-        from PySide6.QtMultimedia import QMediaPlayer
-
-        segment = self.segment_at(self.position)
-        path = self._path(segment.media) if segment is not None else None
-        if segment is None or path is None:
-            self._media.pause()
-            return
-        if path != self._media_source:
-            self._media_source = path
-            self._media.setSource(QUrl.fromLocalFile(str(path)))
-            force = True
-        self.video_item.show()
-        self.pixmap_item.hide()
-        # The video item letterboxes inside this box, like the decoded frames do in theirs.
-        self.screen_view.set_frame_size(*self.picture_size)
-        self.video_item.setSize(QSizeF(*self.picture_size))
-        source_ms = round(segment.source_frame(self.position) / (self.fps * segment.ratio) * 1000)
-        playing = self._media.playbackState() == QMediaPlayer.PlaybackState.PlayingState
-        if self.speed == 1:
-            if force or not playing:
-                self._media.setPosition(source_ms)
-                self._media.play()
+        piece = self.segment_at(self.position)
+        path = self._path(piece.media) if piece is not None else None
+        if self.media.follow(piece, path, self.position, self.fps, self.speed, self.sequence.picture_size,
+                             force=force) and self._plays_in_media(self.position):
+            self.pixmap_item.hide()
+            # The video item letterboxes inside this box, like the drawn frames do in theirs.
+            self.screen_view.set_frame_size(*self.sequence.picture_size)
         else:
-            if playing:
-                self._media.pause()
-            self._media.setPosition(source_ms)
-
-    # --- narration while the cut plays (multimedia only) -----------------------------------------------------
-    def _start_voices(self) -> None:
-        if self._media is None or self.mode != "cut" or self.speed != 1:
-            return
-        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-
-        layout = compute_layout(self.session.project)
-        for span in layout.lines:
-            if span.line_id in self._started_lines or not span.start <= self.position < span.start + span.duration:
-                continue
-            self._started_lines.add(span.line_id)
-            audio = self.session.project.line(span.line_id).active()
-            path = self._path(audio.media) if audio is not None else None
-            if path is None:
-                continue
-            player, output = QMediaPlayer(self), QAudioOutput(self)
-            player.setAudioOutput(output)
-            player.setSource(QUrl.fromLocalFile(str(path)))
-            player.setPosition(round((self.position - span.start) / self.fps * 1000))
-            player.play()
-            self._voices.append((player, output))
-
-    def _stop_voices(self) -> None:
-        for player, output in self._voices:
-            player.stop()
-            player.deleteLater()
-            output.deleteLater()
-        self._voices.clear()
+            self.media.video_item.hide()
 
     # --- marks -----------------------------------------------------------------------------------------------
     def mark_in(self) -> None:
@@ -604,21 +402,9 @@ class PreviewPlayer(QWidget):
             self.notice.setText("In/out marks apply to a take: open one from the storyboard first.")
             self.notice.show()
             return
-        shot_id, take_id = self.take_ref
-        take = self.session.project.shot(shot_id).take(take_id)
-        trim_in, trim_out = take.trim_in, take.trim_out
-        if which == "in":
-            trim_in = self.position
-            if trim_out is not None and trim_out <= trim_in:
-                trim_out = None
-        else:
-            trim_out = self.position + 1
-            if trim_out <= trim_in:
-                trim_in = 0
-        try:
-            self.session.push(take_range_command(self.session.project, shot_id, take_id, trim_in, trim_out))
-        except (StoryreelError, ValueError) as exc:
-            self.notice.setText(str(exc))
+        refused = set_mark(self.session, *self.take_ref, which, self.position)
+        if refused:
+            self.notice.setText(refused)
             self.notice.show()
         self._update_marks()
 
@@ -630,9 +416,7 @@ class PreviewPlayer(QWidget):
             self.marks_label.setText("")
             return
         take = self.session.project.shot(self.take_ref[0]).take(self.take_ref[1])
-        out = take.trim_out if take.trim_out is not None else take.frame_count
-        self.marks_label.setText(f"In {format_timecode(take.trim_in, self.fps)}  "
-                                 f"Out {format_timecode(max(0, out - 1), self.fps)}")
+        self.marks_label.setText(marks_text(take, self.fps))
 
     # --- following the model ---------------------------------------------------------------------------------
     def _on_model_changed(self, kind: str, ids: tuple) -> None:
@@ -666,7 +450,6 @@ class PreviewPlayer(QWidget):
         self.seek(frame, move_playhead=False)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
         actions = {
             Qt.Key.Key_Space: self.toggle_play,
             Qt.Key.Key_K: self.pause,
@@ -679,7 +462,7 @@ class PreviewPlayer(QWidget):
             Qt.Key.Key_Home: lambda: self.seek(0),
             Qt.Key.Key_End: lambda: self.seek(self.length - 1),
         }
-        action = actions.get(Qt.Key(key))
+        action = actions.get(Qt.Key(event.key()))
         if action is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             super().keyPressEvent(event)
             return
@@ -689,12 +472,10 @@ class PreviewPlayer(QWidget):
     def stop(self) -> None:
         """Stop playback and release open clips (the window calls this when it closes or drops the project)."""
         self.pause()
-        self._stop_voices()
+        self.voices.stop()
         self._reader.close()
-        if self._media is not None:
-            self._media.stop()
-            self._media.setSource(QUrl())
-            self._media_source = None
+        if self.media is not None:
+            self.media.stop()
 
     def closeEvent(self, event) -> None:
         self.stop()

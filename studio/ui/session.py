@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from studio.project import Change, Command, Project, ProjectDocument, ProjectError
+from studio.timeline.layout import film_frames
 
 
 class ModelCommand(QUndoCommand):
@@ -88,7 +89,8 @@ class ProjectSession(QObject):
         return list(self._selection)
 
     def set_playhead(self, frame: int) -> None:
-        frame = max(0, min(int(frame), max(0, self.document.project.total_frames())))
+        # Film frames: title cards, shots and credits, as the export counts them.
+        frame = max(0, min(int(frame), max(0, film_frames(self.document.project))))
         if frame != self._playhead:
             self._playhead = frame
             self.playheadChanged.emit(frame)

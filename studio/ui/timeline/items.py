@@ -53,6 +53,13 @@ def _elide(painter: QPainter, text: str, width: float) -> str:
     return painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(0, int(width)))
 
 
+def _draw_border(painter: QPainter, rect: QRectF, selected: bool) -> None:
+    """A clip's or card's outline: thin and dark, or the selection colour when it is selected."""
+    painter.setPen(QPen(style.SELECTION if selected else style.CLIP_BORDER, 2 if selected else 1))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5) if selected else rect)
+
+
 class ClipItem(_BoxItem):
     """A shot on the video track: filmstrip of its active take, number, prompt, duration."""
 
@@ -105,6 +112,13 @@ class ClipItem(_BoxItem):
         if self.state == "empty" and self._w >= 12:  # no take yet: diagonal hatching reads as "to generate"
             painter.setBrush(QBrush(QColor(255, 255, 255, 18), Qt.BrushStyle.BDiagPattern))
             painter.drawRect(rect)
+        if self.state != "ready" and self._w >= 90:  # the film shows this shot's story card for now
+            painter.setFont(_SMALL_FONT)
+            tag = QRectF(rect.left() + 3, rect.bottom() - 15, painter.fontMetrics().horizontalAdvance("STORY CARD") + 8, 13)
+            painter.fillRect(tag, style.CARD_BG)
+            painter.setPen(style.CARD_TAG)
+            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, "STORY CARD")
+            painter.setPen(Qt.PenStyle.NoPen)
         if self._w >= 24:
             band = QRectF(rect.left(), rect.top(), rect.width(), 16)
             painter.fillRect(band, QColor(0, 0, 0, 150))
@@ -119,10 +133,7 @@ class ClipItem(_BoxItem):
                 tag = QRectF(rect.right() - text_w - 2, rect.bottom() - 15, text_w, 13)
                 painter.fillRect(tag, QColor(0, 0, 0, 150))
                 painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, self.duration_text)
-        pen = QPen(style.SELECTION if self.selected else style.CLIP_BORDER, 2 if self.selected else 1)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5) if self.selected else rect)
+        _draw_border(painter, rect, self.selected)
         if self.hover_edge and self._w >= 3 * style.HANDLE_PX:
             x = rect.left() if self.hover_edge == "left" else rect.right() - style.HANDLE_PX + 1
             painter.fillRect(QRectF(x, rect.top() + 1, style.HANDLE_PX - 1, rect.height() - 2), style.HANDLE)
@@ -147,6 +158,55 @@ class ClipItem(_BoxItem):
             pixmap = min(frames, key=lambda item, s=source: abs(item[0] - s))[1]
             painter.drawPixmap(QRectF(x, rect.top() + 1, thumb_w, thumb_h), pixmap, QRectF(pixmap.rect()))
         painter.restore()
+
+
+class CardItem(_BoxItem):
+    """A title or credits card on the video track, drawn as the film shows it: white type on black."""
+
+    kind = "card"
+
+    def __init__(self, card_id: str) -> None:
+        super().__init__(10, style.VIDEO_H)
+        self.card_id = card_id
+        self.position = "title"
+        self.text = ""
+        self.duration_text = ""
+        self.selected = False
+        self.setZValue(1)
+
+    def set_content(self, *, position: str, text: str, duration_text: str, tooltip: str) -> None:
+        if (position, text, duration_text) != (self.position, self.text, self.duration_text):
+            self.position, self.text, self.duration_text = position, text, duration_text
+            self.update()
+        if self.toolTip() != tooltip:
+            self.setToolTip(tooltip)
+
+    def set_selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self.selected = selected
+            self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        rect = QRectF(0, 0, self._w, self._h).adjusted(0.5, 0.5, -0.5, -0.5)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.CARD_BG)
+        painter.drawRect(rect)
+        if self._w >= 24:
+            painter.setFont(_SMALL_FONT)
+            painter.setPen(style.CARD_TAG)
+            painter.drawText(rect.adjusted(4, 2, -3, 0), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft,
+                             _elide(painter, self.position.upper(), rect.width() - 7))
+            first = next((line for line in self.text.splitlines() if line.strip()), "")
+            painter.setFont(_LABEL_FONT)
+            painter.setPen(style.CLIP_TEXT)
+            painter.drawText(rect.adjusted(4, 14, -3, -14), Qt.AlignmentFlag.AlignCenter,
+                             _elide(painter, first, rect.width() - 7))
+            if self._w >= 70:
+                painter.setFont(_SMALL_FONT)
+                painter.setPen(style.CARD_TAG)
+                painter.drawText(rect.adjusted(4, 0, -4, -2), Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignRight,
+                                 self.duration_text)
+        _draw_border(painter, rect, self.selected)
 
 
 class TransitionItem(_BoxItem):

@@ -36,3 +36,5 @@ PLAYHEAD = QColor("#ff4d4d")
 TRANSITION = QColor(255, 255, 255, 150)
 DIP = QColor(0, 0, 0, 190)
 STALE = QColor("#e0a030")
+CARD_BG = QColor("#050608")  # title and credits cards are white on black in the film
+CARD_TAG = QColor("#b8bfcc")

@@ -17,9 +17,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QInputDialog, QMenu
 
 from studio.project import StoryreelError
 from studio.project.commands import speaker_of
-
-from . import style
-from .edits import (
+from studio.timeline.edits import (
     TrimOrigin,
     move_line_command,
     move_music_command,
@@ -29,9 +27,11 @@ from .edits import (
     trim_origin,
     trimmed,
 )
+from studio.timeline.layout import TimelineLayout, compute_layout
+
+from . import style
 from .filmstrip import FilmstripCache
-from .items import ClipItem, LineItem, MusicItem, PlayheadItem, TransitionItem
-from .layout import TimelineLayout, compute_layout
+from .items import CardItem, ClipItem, LineItem, MusicItem, PlayheadItem, TransitionItem
 from .ruler import RulerItem
 from .timecode import format_duration, format_timecode
 from .waveform import WaveformCache
@@ -41,7 +41,7 @@ MAX_PX_PER_FRAME = 40.0
 ZOOM_STEP = 1.25
 TRANSITION_CHOICES = (("cut", 0.0), ("crossfade", 0.5), ("crossfade", 1.0), ("dip_to_black", 0.5),
                       ("dip_to_black", 1.0))
-KIND_NAMES = {"cut": "Cut", "crossfade": "Crossfade", "dip_to_black": "Dip to black"}
+KIND_NAMES = {"cut": "Cut", "crossfade": "Crossfade", "dip_to_black": "Dip to black", "fade_in": "Fade in from black"}
 
 
 @dataclass
@@ -106,6 +106,8 @@ class TimelineView(QGraphicsView):
         self._transitions: dict[str, TransitionItem] = {}
         self._lines: dict[str, LineItem] = {}
         self._music: dict[str, MusicItem] = {}
+        self._cards: dict[str, CardItem] = {}
+        self.selected_card: str | None = None  # a title/credits card picked on the timeline
         self._resolved: dict[str, Path | None] = {}
         self._resolved_bundle = session.bundle
         self._drag: _Drag | None = None
@@ -218,6 +220,9 @@ class TimelineView(QGraphicsView):
     def line_item(self, line_id: str) -> LineItem:
         return self._lines[line_id]
 
+    def card_item(self, card_id: str) -> CardItem:
+        return self._cards[card_id]
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         frame = self.frameWidth()
@@ -286,6 +291,7 @@ class TimelineView(QGraphicsView):
         full, dirty = self._dirty_all, self._dirty_ids
         self._dirty_all, self._dirty_ids = False, set()
         self._sync_clips(project, layout, full, dirty)
+        self._sync_cards(layout)
         self._sync_lines(project, layout, full, dirty)
         self._sync_music(project, layout)
         self._update_scene_rect()
@@ -337,6 +343,8 @@ class TimelineView(QGraphicsView):
             prompt = shot.prompt.strip().splitlines()[0] if shot.prompt.strip() else "(no prompt)"
             duration = format_duration(span.duration, project.fps)
             takes = f"take {shot.takes.index(take) + 1} of {len(shot.takes)}" if take else "no take yet"
+            if state != "ready":
+                takes += " (the preview shows its story card)"
             item.set_content(label=f"{span.index + 1}  {prompt}", duration_text=duration, media=media,
                              source_range=source, state=state,
                              tooltip=f"Shot {span.index + 1} · {duration} · {takes}\n{shot.prompt}")
@@ -351,11 +359,39 @@ class TimelineView(QGraphicsView):
                 item = self._transitions[span.shot_id] = TransitionItem(span.shot_id)
                 scene.addItem(item)
             item.set_geometry(span.start * ppf, top, max(4.0, (span.end - span.start) * ppf), style.VIDEO_H)
-            kind = "fade_in" if span.shot_id == layout.shots[0].shot_id else span.kind
-            item.set_kind(kind, f"{'Fade in from black' if kind == 'fade_in' else KIND_NAMES[span.kind]} {format_duration(span.end - span.start, project.fps)}"
+            item.set_kind(span.kind, f"{KIND_NAMES[span.kind]} {format_duration(span.end - span.start, project.fps)}"
                                      " — double-click to change")
         for shot_id in [i for i in self._transitions if i not in alive_tr]:
             scene.removeItem(self._transitions.pop(shot_id))
+
+    def _sync_cards(self, layout: TimelineLayout) -> None:
+        """Title cards before the shots, credits after: the film's own cards, where the export puts them."""
+        scene, ppf, top = self.scene(), self.px_per_frame, self.video_top()
+        alive = set()
+        for span in layout.title_and_credits():
+            alive.add(span.card_id)
+            item = self._cards.get(span.card_id)
+            if item is None:
+                item = self._cards[span.card_id] = CardItem(span.card_id)
+                scene.addItem(item)
+            item.set_geometry(span.start * ppf, top, span.duration * ppf, style.VIDEO_H)
+            duration = format_duration(span.duration, layout.fps)
+            name = "Title card" if span.kind == "title" else "Credits"
+            item.set_content(position=span.kind, text=span.text, duration_text=duration,
+                             tooltip=f"{name} · {duration}\n{span.text}")
+            item.set_selected(span.card_id == self.selected_card)
+        for card_id in [i for i in self._cards if i not in alive]:
+            scene.removeItem(self._cards.pop(card_id))
+        if self.selected_card not in alive:
+            self.selected_card = None
+
+    def select_card(self, card_id: str | None) -> None:
+        """Pick a title/credits card (shots are deselected: one thing is selected on the track at a time)."""
+        self.selected_card = card_id
+        for key, item in self._cards.items():
+            item.set_selected(key == card_id)
+        if card_id is not None:
+            self.session.select_shots([])
 
     def _sync_lines(self, project, layout: TimelineLayout, full: bool, dirty: set[str]) -> None:
         scene, ppf, top = self.scene(), self.px_per_frame, self.voice_top()
@@ -415,6 +451,8 @@ class TimelineView(QGraphicsView):
 
     def _on_selection(self, ids: list) -> None:
         chosen = set(ids)
+        if chosen and self.selected_card is not None:
+            self.select_card(None)
         for shot_id, item in self._clips.items():
             item.set_selected(shot_id in chosen)
 
@@ -499,7 +537,7 @@ class TimelineView(QGraphicsView):
                         return "clip", item, "right"
         for item in items:
             kind = getattr(item, "kind", None)
-            if kind in ("clip", "transition", "line", "music"):
+            if kind in ("clip", "transition", "line", "music", "card"):
                 return kind, item, ""
         return "", None, ""
 
@@ -526,6 +564,8 @@ class TimelineView(QGraphicsView):
             self._select_clip(item.shot_id, event.modifiers())
         elif kind == "transition":
             self.session.select_shots([item.shot_id])
+        elif kind == "card":
+            self.select_card(item.card_id)
         elif kind == "line":
             span = next(s for s in self._layout.lines if s.line_id == item.line_id)
             self._drag = _Drag("line", pos.x(), key=new_drag_key("line", item.line_id), object_id=item.line_id,
@@ -534,9 +574,10 @@ class TimelineView(QGraphicsView):
         elif kind == "music":
             span = next(s for s in self._layout.music if s.clip_id == item.clip_id)
             self._drag = _Drag("music", pos.x(), key=new_drag_key("music", item.clip_id), object_id=item.clip_id,
-                               start_frame=span.start, snaps=self._snap_points())
+                               start_frame=span.start, layout=self._layout, snaps=self._snap_points())
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
         elif kind == "":
+            self.select_card(None)
             self.session.select_shots([])
         event.accept()
 
@@ -582,10 +623,11 @@ class TimelineView(QGraphicsView):
                     drag.last = frame
                     self.session.push(move_line_command(drag.layout, drag.object_id, frame, drag.key))
             elif drag.mode == "music":
-                frame = self._snap(max(0, drag.start_frame + delta), drag.snaps)
+                assert drag.layout is not None
+                frame = self._snap(max(drag.layout.lead, drag.start_frame + delta), drag.snaps)
                 if frame != drag.last and (drag.last is not None or frame != drag.start_frame):
                     drag.last = frame
-                    self.session.push(move_music_command(drag.object_id, frame, drag.key))
+                    self.session.push(move_music_command(drag.layout, drag.object_id, frame, drag.key))
         except StoryreelError:
             pass  # an edit the model refuses (e.g. past a limit) simply does not happen
         event.accept()

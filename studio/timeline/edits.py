@@ -119,17 +119,20 @@ def move_line_command(layout: TimelineLayout, line_id: str, frame: int, merge_ke
     """Place a line at absolute ``frame``, anchored to the shot under it (lines follow their shot when the
     cut changes, so a line dropped over another shot now belongs to that shot)."""
     frame = max(0, frame)
-    span = layout.shot_at(frame) or (layout.shots[-1] if layout.shots else None)
-    if span is None:
+    if not layout.shots:
         raise ValueError("a line needs a shot to anchor to")
+    # Over the title cards a line anchors to the first shot, over the credits to the last.
+    span = layout.shot_at(frame) or (layout.shots[0] if frame < layout.lead else layout.shots[-1])
     offset = max(0, frame - span.start)
     return SetFields("line", (line_id,), {"shot_id": span.shot_id, "offset_frames": offset},
                      text="Move line", merge_key=merge_key)
 
 
-def move_music_command(clip_id: str, frame: int, merge_key: str) -> SetFields:
-    """Music starts at ``frame`` of the film (its length and source offset stay)."""
-    return SetFields("music", (clip_id,), {"start_frame": max(0, frame)}, text="Move music", merge_key=merge_key)
+def move_music_command(layout: TimelineLayout, clip_id: str, frame: int, merge_key: str) -> SetFields:
+    """Music starts at ``frame`` of the film (its length and source offset stay); it is stored from the first
+    shot on, so it never starts under the title cards."""
+    return SetFields("music", (clip_id,), {"start_frame": max(0, frame - layout.lead)}, text="Move music",
+                     merge_key=merge_key)
 
 
 def set_transition_command(shot_id: str, kind: str, duration_frames: int) -> SetFields:

@@ -1,4 +1,7 @@
-"""Shot-level edits the menus offer (add, duplicate, split, delete), built as model commands."""
+"""Shot-level edits the menus offer (add, duplicate, split, delete, mark in/out), built as model commands.
+
+``playhead`` arguments are film frames (title cards included), as the editor's playhead shows them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from typing import Any
 
 from studio.project import Project, Shot, commands
 from studio.project.model import new_id
+
+from .layout import shot_film_starts
 
 DEFAULT_SHOT_SECONDS = 4
 
@@ -48,7 +53,7 @@ def split_shot(project: Project, shot_id: str, playhead: int) -> tuple[commands.
     shot = project.shot(shot_id)
     if shot.duration_frames < 2:
         raise ValueError("a one-frame shot cannot be split")
-    start = project.shot_starts()[shot_id]
+    start = shot_film_starts(project)[shot_id]
     at = playhead - start
     if not 0 < at < shot.duration_frames:
         at = shot.duration_frames // 2
@@ -71,7 +76,7 @@ def trim_at_playhead(project: Project, shot_id: str, playhead: int, edge: str) -
     take = shot.active()
     if take is None:
         return None
-    offset = playhead - project.shot_starts()[shot_id]
+    offset = playhead - shot_film_starts(project)[shot_id]
     if not 0 <= offset <= shot.duration_frames:
         return None
     rate = (take.fps or project.fps) / project.fps

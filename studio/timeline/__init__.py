@@ -1,0 +1,3 @@
+"""The film's timeline, without Qt: where shots, cards, lines and music sit (``layout``), the commands a
+timeline gesture or a shot menu makes (``edits``, ``shot_edits``) and what the preview plays
+(``playback_sequence``). The editor and the cut plan both build on ``layout``."""

@@ -1,0 +1,150 @@
+"""What the preview plays: the film (or one take) as pieces on the film's timeline, and how frame N mixes them.
+
+Built from the same layout as the cut plan, with the export's picture rules, so the preview's frame N is the
+export's frame N without a render: title and credits cards fade up and down (``card_fade_frames``), a crossfade
+mixes the outgoing and incoming takes linearly over the overlap (ffmpeg ``xfade=fade``), a dip to black fades
+the end of one shot down and the start of the next up, the first shot can fade in from black (ffmpeg ``fade``),
+and a shot without a usable take shows its story card.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from studio.cut.segments import card_fade_frames
+from studio.project import Project
+
+from .layout import CardSpan, TimelineLayout, compute_layout, latest_at
+
+
+@dataclass(frozen=True)
+class Piece:
+    """``length`` frames of the film from ``start``: a take's frames, or a card (title, credits, story)."""
+
+    kind: Literal["take", "card"]
+    start: int
+    length: int
+    label: str
+    shot_id: str | None = None
+    take_id: str | None = None
+    media: str | None = None  # bundle path of the take's clip
+    source_in: int = 0  # first source frame shown
+    source_out: int = 1  # one past the last source frame available
+    ratio: float = 1.0  # source frames per film frame
+    card: CardSpan | None = None  # what a card piece shows (a take piece whose clip is unreadable shows its story card)
+    fade_in: int = 0  # frames fading up from black at the start
+    fade_out: int = 0  # frames fading down to black at the end
+    blend_in: int = 0  # frames at the start mixed with the piece before (a crossfade)
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+    def source_frame(self, frame: int) -> int:
+        """The take's frame shown at film ``frame``: the export's rate conversion (ffmpeg ``fps``, nearest
+        timestamp), then the last frame held when the take is shorter than the shot."""
+        offset = frame - self.start
+        picked = math.ceil((offset + 0.5) * self.ratio - 1e-9) - 1 if self.ratio != 1.0 else offset
+        return max(self.source_in, min(self.source_out - 1, self.source_in + picked))
+
+    def brightness(self, frame: int) -> float:
+        """The fade factor at film ``frame`` (ffmpeg ``fade``: in at k/n from black, out at 1 - k/n)."""
+        k = frame - self.start
+        level = 1.0
+        if self.fade_in and k < self.fade_in:
+            level *= k / self.fade_in
+        if self.fade_out and k >= self.length - self.fade_out:
+            level *= 1.0 - (k - (self.length - self.fade_out)) / self.fade_out
+        return level
+
+
+@dataclass(frozen=True)
+class PlaybackSequence:
+    mode: Literal["cut", "take"]
+    pieces: tuple[Piece, ...]
+    fps: float
+    picture_size: tuple[int, int]  # the film's frame (the export's size): takes are fitted into it
+    fit: str = "fit"
+
+    @property
+    def length(self) -> int:
+        return max((p.end for p in self.pieces), default=0)
+
+    def piece_at(self, frame: int) -> Piece | None:
+        """The piece on screen at ``frame`` (the incoming one inside a crossfade)."""
+        return latest_at(self.pieces, frame)
+
+    def mix_at(self, frame: int) -> list[tuple[Piece, float]]:
+        """The pieces that make ``frame`` and each one's weight (their sum is the frame's brightness)."""
+        current = self.piece_at(frame)
+        if current is None:
+            return []
+        k = frame - current.start
+        if current.blend_in and k < current.blend_in:
+            before = next((p for p in reversed(self.pieces) if p.start < current.start and p.end > frame), None)
+            if before is not None:
+                w = k / current.blend_in
+                return [(before, 1.0 - w), (current, w)]
+        return [(current, current.brightness(frame))]
+
+
+def picture_size(project: Project) -> tuple[int, int]:
+    """The film's frame size: the export's, which defaults to the project's."""
+    return project.export.width or project.width, project.export.height or project.height
+
+
+def cut_sequence(project: Project, layout: TimelineLayout | None = None) -> PlaybackSequence:
+    """The whole film: title cards, shots (story cards where no take is ready), credits."""
+    layout = layout or compute_layout(project)
+    transitions = {t.shot_id: t for t in layout.transitions}
+    story = {c.shot_id: c for c in layout.cards if c.kind == "story"}
+    pieces: list[Piece] = []
+    for card in layout.title_and_credits():
+        if card.kind == "title":
+            pieces.append(_card_piece(card))
+    for i, span in enumerate(layout.shots):
+        shot = project.shots[span.index]
+        label = f"Shot {span.index + 1}"
+        into = transitions.get(span.shot_id)
+        after = transitions.get(layout.shots[i + 1].shot_id) if i + 1 < len(layout.shots) else None
+        blend = into.end - into.start if into is not None and into.kind == "crossfade" else 0
+        fade_in = into.end - into.boundary if into is not None and into.kind in ("fade_in", "dip_to_black") else 0
+        fade_out = after.boundary - after.start if after is not None and after.kind == "dip_to_black" else 0
+        timing = dict(start=span.start, length=span.duration, label=label, shot_id=shot.id, fade_in=fade_in,
+                      fade_out=fade_out, blend_in=blend)
+        take = shot.active()
+        if span.shot_id in story or take is None or take.frame_count <= 0:
+            card = story.get(span.shot_id) or CardSpan(f"story:{shot.id}", "story", shot.prompt, span.start,
+                                                       span.duration, shot.id)
+            pieces.append(Piece("card", card=card, **timing))
+            continue
+        out = take.trim_out if take.trim_out is not None else take.frame_count
+        pieces.append(Piece("take", take_id=take.id, media=take.media, source_in=take.trim_in,
+                            source_out=min(out, take.frame_count), ratio=(take.fps or project.fps) / project.fps,
+                            card=CardSpan(f"story:{shot.id}", "story", shot.prompt, span.start, span.duration,
+                                          shot.id), **timing))
+    for card in layout.title_and_credits():
+        if card.kind == "credits":
+            pieces.append(_card_piece(card))
+    pieces.sort(key=lambda p: p.start)
+    return PlaybackSequence("cut", tuple(pieces), project.fps, picture_size(project), project.export.fit)
+
+
+def take_sequence(project: Project, shot_id: str, take_id: str) -> PlaybackSequence:
+    """One take on its own, every frame of it at its own rate and size (its marks are edited, not applied)."""
+    shot = project.shot(shot_id)
+    take = shot.take(take_id)
+    frames = max(1, take.frame_count)
+    label = f"Shot {project.shot_index(shot_id) + 1} · take {shot.takes.index(take) + 1}"
+    piece = Piece("take", 0, frames, label, shot_id=shot_id, take_id=take_id, media=take.media, source_out=frames,
+                  card=CardSpan(f"story:{shot_id}", "story", shot.prompt, 0, frames, shot_id))
+    size = (take.width or project.width, take.height or project.height)
+    return PlaybackSequence("take", (piece,), take.fps or project.fps, size)
+
+
+def _card_piece(card: CardSpan) -> Piece:
+    fade = card_fade_frames(card.duration)
+    return Piece("card", card.start, card.duration, "Title" if card.kind == "title" else "Credits", card=card,
+                 fade_in=fade, fade_out=fade)
