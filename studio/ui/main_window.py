@@ -19,13 +19,13 @@ from .autosave import Autosaver
 from .background import TaskList
 from .cast_panel import CastPanel
 from .docks import create_docks, unavailable_notice
-from .engine_bridge import EngineBridge
+from .engine_bridge import ClientFactory, EngineBridge, spawned_worker
 from .generation_queue import GenerationQueue
 from .icons import icon
 from .lines_panel import LinesPanel
 from .prompts import Prompts, SaveChoice
 from .queue_panel import QueuePanel
-from .session import ProjectSession
+from .session import ProjectSession, SessionEdits
 from .settings_dialog import SettingsDialog, StudioSettings
 from .shot_inspector import ShotInspector
 from .storyboard import StoryboardPanel
@@ -34,25 +34,12 @@ from .takes_strip import CompareDialog, TakesStrip
 SHUTTLE_SPEEDS = (1, 2, 4, 8)
 
 
-class SessionDocument:
-    """A ProjectDocument whose ``execute`` goes through the session's undo stack, for functions written
-    against ProjectDocument (script import) so their edits stay undoable in the editor."""
-
-    def __init__(self, session: ProjectSession) -> None:
-        self._session = session
-
-    def execute(self, command: Any) -> Any:
-        self._session.push(command)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._session.document, name)
-
-
 class MainWindow(QMainWindow):
     def __init__(self, *, settings: QSettings, prompts: Prompts | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, engine_factory: ClientFactory = spawned_worker) -> None:
         super().__init__(parent)
         self.settings = StudioSettings(settings)
+        self.engine_factory = engine_factory  # how this window runs the engine (a spawned worker by default)
         self.prompts = prompts or Prompts(self)
         self.prompts.parent = self
         self.tasks = TaskList(self)
@@ -153,7 +140,7 @@ class MainWindow(QMainWindow):
         a.split_shot.triggered.connect(self.split_shot)
         a.delete_shot.triggered.connect(self.delete_shots)
         a.generate.triggered.connect(lambda: self.generate())
-        a.regenerate.triggered.connect(lambda: self.generate(new_seed=True))
+        a.regenerate.triggered.connect(lambda: self.generate(new_takes=1))
         a.generate_n.triggered.connect(self.generate_n)
         a.generate_missing.triggered.connect(self.generate_missing)
         a.narrate.triggered.connect(self.narrate)
@@ -174,7 +161,7 @@ class MainWindow(QMainWindow):
         self.session = session
         if document.bundle is not None:
             self.engine = EngineBridge(document.bundle / store.CACHE / "engine", document.bundle / store.CACHE / "takes",
-                                       self)
+                                       self, factory=self.engine_factory)
             self.generation = GenerationQueue(session, self.engine, self)
             self.generation.message.connect(self.say)
             self.generation.resume()
@@ -477,7 +464,7 @@ class MainWindow(QMainWindow):
         try:
             from studio.script import import_fountain
 
-            summary = import_fountain(SessionDocument(self.session), path)
+            summary = import_fountain(SessionEdits(self.session), path)
         except (StoryreelError, OSError) as exc:
             self.prompts.error("Cannot import the screenplay", str(exc))
             return False
@@ -486,7 +473,8 @@ class MainWindow(QMainWindow):
         return True
 
     # --- generation and voice ------------------------------------------------------------------------------
-    def generate(self, *, new_seed: bool = False, takes: int = 1) -> list[str]:
+    def generate(self, *, new_takes: int | None = None) -> list[str]:
+        """Generate the selected shots (each shot's take), or ``new_takes`` new distinct takes of each."""
         if not self.ensure_saved_folder() or self.generation is None or self.session is None:
             return []
         ids = self.session.selected_shot_ids()
@@ -494,17 +482,18 @@ class MainWindow(QMainWindow):
             self.say("Select the shots to generate on the storyboard.")
             return []
         try:
-            jobs = self.generation.generate(ids, takes=takes, new_seed=new_seed)
+            jobs = self.generation.generate(ids, new_takes=new_takes)
         except (StoryreelError, ValueError) as exc:
             self.prompts.error("Cannot generate", str(exc))
             return []
-        self.docks["queue"].raise_()
-        self.say(f"Queued {len(jobs)} generation job(s).")
+        if jobs:
+            self.docks["queue"].raise_()
+            self.say(f"Queued {len(jobs)} generation job(s).")
         return jobs
 
     def generate_n(self) -> list[str]:
-        count, ok = QInputDialog.getInt(self, "Generate takes", "Takes per selected shot:", 3, 1, 16)
-        return self.generate(takes=count, new_seed=True) if ok else []
+        count, ok = QInputDialog.getInt(self, "Generate takes", "New takes per selected shot:", 3, 1, 16)
+        return self.generate(new_takes=count) if ok else []
 
     def generate_missing(self) -> list[str]:
         if not self.ensure_saved_folder() or self.generation is None:

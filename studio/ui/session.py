@@ -131,3 +131,22 @@ class ProjectSession(QObject):
 
     def is_dirty(self) -> bool:
         return self.document.dirty
+
+
+class SessionEdits:
+    """The session seen as an editable document (``project``, ``bundle``, ``execute``) for Qt-free services
+    written against ProjectDocument (generation, script import): their edits land on the undo stack."""
+
+    def __init__(self, session: ProjectSession) -> None:
+        self._session = session
+
+    @property
+    def project(self) -> Project:
+        return self._session.project
+
+    @property
+    def bundle(self) -> Path | None:
+        return self._session.bundle
+
+    def execute(self, command: Command) -> None:
+        self._session.push(command)

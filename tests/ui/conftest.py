@@ -12,6 +12,8 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication
 
+from engine.client import EngineClient, local_client
+from studio.ui.engine_bridge import spawned_worker
 from studio.ui.main_window import MainWindow
 from studio.ui.prompts import Prompts, SaveChoice
 from studio.ui.theme import apply_theme
@@ -58,6 +60,10 @@ class ScriptedPrompts(Prompts):
         return True
 
 
+def in_process_engine(state_dir: Path, cache_dir: Path | None) -> EngineClient:
+    return local_client(state_dir, cache_dir, in_process=True)
+
+
 def _pointers() -> set[int]:
     return {shiboken6.getCppPointer(w)[0] for w in QApplication.topLevelWidgets()}
 
@@ -83,9 +89,12 @@ def make_window(qtbot, tmp_path: Path, settings_path: Path) -> Iterator[Callable
     before = _pointers()
     windows: list[MainWindow] = []
 
-    def make(prompts: ScriptedPrompts | None = None) -> MainWindow:
+    def make(prompts: ScriptedPrompts | None = None, *, spawned_engine: bool = False) -> MainWindow:
+        """The engine runs on a thread of the test process (the real engine, no spawn) unless
+        ``spawned_engine`` asks for the worker process the app uses."""
+        factory = spawned_worker if spawned_engine else in_process_engine
         window = MainWindow(settings=QSettings(str(settings_path), QSettings.Format.IniFormat),
-                            prompts=prompts or ScriptedPrompts())
+                            prompts=prompts or ScriptedPrompts(), engine_factory=factory)
         window.resize(1600, 1000)
         window.show()
         qtbot.waitExposed(window)
