@@ -15,7 +15,7 @@ from studio.generation import ACTIVE, GenerationService, JobRecord, Submitted
 from studio.project import StoryreelError
 
 from .engine_bridge import EngineBridge
-from .session import ProjectSession, SessionEdits
+from .session import ProjectSession
 
 __all__ = ["ACTIVE", "GenerationQueue", "JobRecord"]
 
@@ -41,7 +41,7 @@ class GenerationQueue(QObject):
     def service(self) -> GenerationService:
         """The service, made when it is first needed (its client starts the engine worker)."""
         if self._service is None:
-            self._service = GenerationService(self.bridge.client(), SessionEdits(self.session))
+            self._service = GenerationService(self.bridge.client(), self.session)
         return self._service
 
     # --- what the storyboard and the queue panel ask ------------------------------------------------------

@@ -25,7 +25,7 @@ from .icons import icon
 from .lines_panel import LinesPanel
 from .prompts import Prompts, SaveChoice
 from .queue_panel import QueuePanel
-from .session import ProjectSession, SessionEdits
+from .session import ProjectSession
 from .settings_dialog import SettingsDialog, StudioSettings
 from .shot_inspector import ShotInspector
 from .storyboard import StoryboardPanel
@@ -464,7 +464,7 @@ class MainWindow(QMainWindow):
         try:
             from studio.script import import_fountain
 
-            summary = import_fountain(SessionEdits(self.session), path)
+            summary = import_fountain(self.session, path)
         except (StoryreelError, OSError) as exc:
             self.prompts.error("Cannot import the screenplay", str(exc))
             return False

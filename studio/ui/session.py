@@ -72,6 +72,11 @@ class ProjectSession(QObject):
         self.undo_stack.push(wrapper)
         self._update_dirty()
 
+    def execute(self, command: Command) -> None:
+        """``push`` under the name Qt-free services call on a ProjectDocument (generation, script import), so
+        their edits land on this undo stack."""
+        self.push(command)
+
     def close(self) -> None:
         """Stop listening to the document (the window calls this when it drops the session)."""
         self._unsubscribe()
@@ -132,21 +137,3 @@ class ProjectSession(QObject):
     def is_dirty(self) -> bool:
         return self.document.dirty
 
-
-class SessionEdits:
-    """The session seen as an editable document (``project``, ``bundle``, ``execute``) for Qt-free services
-    written against ProjectDocument (generation, script import): their edits land on the undo stack."""
-
-    def __init__(self, session: ProjectSession) -> None:
-        self._session = session
-
-    @property
-    def project(self) -> Project:
-        return self._session.project
-
-    @property
-    def bundle(self) -> Path | None:
-        return self._session.bundle
-
-    def execute(self, command: Command) -> None:
-        self._session.push(command)
