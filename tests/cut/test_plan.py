@@ -92,3 +92,23 @@ def test_transition_longer_than_shot_is_refused(film):
     film.project.shots[3].duration_frames = 8
     with pytest.raises(CutError, match="transitions need"):
         build_plan(film.project, film.bundle)
+
+
+def test_plan_is_the_editor_layout_rescaled(film):
+    from studio.timeline.layout import compute_layout
+
+    add_line(film, "shot_2", "Over the dip", offset_frames=2)
+    add_card(film, "My Film", "title", 12)
+    add_card(film, "The End", "credits", 24)
+    layout = compute_layout(film.project)
+    plan = build_plan(film.project, film.bundle)
+    assert plan.total_frames == layout.total
+    assert [(c.card_id, c.start, c.frames) for c in plan.cards] == [
+        (c.card_id, c.start, c.duration) for c in layout.title_and_credits()]
+    assert [(s.shot_id, s.start, s.frames) for s in plan.shots] == [
+        (s.shot_id, s.start, s.duration) for s in layout.shots]
+    assert [round(v.start_seconds * 24) for v in plan.voices] == [s.start for s in layout.lines]
+    half = build_plan(film.project, film.bundle, fps=12)
+    assert half.total_frames == (layout.total + 1) // 2
+    assert [s.start for s in half.shots] == [(s.start + 1) // 2 for s in layout.shots]
+    assert [c.start for c in half.cards] == [(c.start + 1) // 2 for c in layout.title_and_credits()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -162,3 +163,36 @@ def test_following_the_playhead_never_moves_it(qtbot, session):
     session.set_playhead(30)
     assert moves == [30] and session.playhead() == 30
     assert player.position == 30 and close_to(centre_colour(player), fixtures.COLOURS[1])
+
+
+def test_cut_preview_plays_the_film_with_its_cards_on_the_exports_frames(qtbot, tmp_path):
+    from studio.project import Card
+    from studio.timeline.film_frames import story_card_image, title_card_image
+
+    document = fixtures.make_document(tmp_path, shots=2, take_frames=48)
+    document.project.cards += [Card(text="The Keeper", position="title", duration_frames=24),
+                               Card(text="The End", position="credits", duration_frames=24)]
+    document.save()
+    session = ProjectSession(document)
+    player = make_player(qtbot, session, use_multimedia=False)
+    assert player.length == 24 + 96 + 24
+    session.set_playhead(12)  # the title card, faded up (its fade is 6 frames)
+    shown = fixtures.qimage_rgb(player.current_image)
+    assert np.array_equal(shown, title_card_image("The Keeper", 160, 90))
+    assert shown.max() > 200 and np.median(shown) < 10  # white type on black
+    session.set_playhead(0)
+    assert fixtures.qimage_rgb(player.current_image).max() == 0  # the first frame fades up from black
+    session.set_playhead(24 + 10)
+    assert close_to(centre_colour(player), fixtures.COLOURS[0])
+    session.set_playhead(24 + 96 + 12)
+    assert np.array_equal(fixtures.qimage_rgb(player.current_image), title_card_image("The End", 160, 90))
+    # A shot without a take shows its story card, drawn by the animatic engine's card painter.
+    from studio.project.commands import AddShot
+    from studio.project.model import Shot
+
+    session.push(AddShot(Shot(prompt="A gull over the harbour", duration_frames=24, seed=7), index=2))
+    session.set_playhead(24 + 96 + 5)
+    label = f"SHOT 3 · {session.project.shots[2].camera.replace('_', ' ').upper()}"
+    assert np.array_equal(fixtures.qimage_rgb(player.current_image),
+                          story_card_image("A gull over the harbour", label, 7, 160, 90))
+    assert player.length == 24 + 96 + 24 + 24

@@ -248,3 +248,82 @@ def test_drag_music_moves_its_start(timeline):
     assert view._music[clip.id].x() == pytest.approx(20 * view.px_per_frame)
     session.undo_stack.undo()
     assert clip.start_frame == 0
+
+
+@pytest.fixture
+def carded(qtbot, tmp_path):
+    """The three-shot film with a 24-frame title card before it and 24 frames of credits after it."""
+    from studio.project import Card
+
+    document = fixtures.make_document(tmp_path, shots=3, take_frames=48)
+    document.project.cards += [Card(text="The Keeper", position="title", duration_frames=24),
+                               Card(text="The End\nMade with Storyreel", position="credits", duration_frames=24)]
+    document.save()
+    session = ProjectSession(document)
+    view = TimelineView(session)
+    qtbot.addWidget(view)
+    view.resize(1000, 260)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_zoom(4.0)
+    view.horizontalScrollBar().setValue(0)
+    return session, view
+
+
+def test_cards_sit_on_the_video_track_where_the_export_puts_them(carded):
+    session, view = carded
+    title, credits = session.project.cards
+    ppf = view.px_per_frame
+    assert view.card_item(title.id).x() == 0 and view.card_item(title.id).width == pytest.approx(24 * ppf)
+    assert view.clip_item(session.project.shots[0].id).x() == pytest.approx(24 * ppf)
+    assert view.card_item(credits.id).x() == pytest.approx((24 + 144) * ppf)
+    assert view.layout_frames.total == 24 + 144 + 24
+    session.set_playhead(10_000)
+    assert session.playhead() == 192  # the playhead reaches the end of the credits, as the film does
+    view.viewport().repaint()
+    image = view.viewport().grab().toImage()
+    inside = image.pixelColor(view.viewport_point(12, "video") + QPoint(0, 18))
+    assert max(inside.red(), inside.green(), inside.blue()) < 30  # drawn as the film shows it: black
+
+
+def test_a_card_is_selectable_and_selecting_a_shot_drops_it(carded):
+    session, view = carded
+    title = session.project.cards[0]
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     view.viewport_point(30, "video"))
+    assert session.selected_shot_ids() == [session.project.shots[0].id]
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     view.viewport_point(10, "video"))
+    assert view.selected_card == title.id and view.card_item(title.id).selected
+    assert session.selected_shot_ids() == []
+    assert "The Keeper" in view.card_item(title.id).toolTip()
+    session.select_shots([session.project.shots[1].id])
+    assert view.selected_card is None and not view.card_item(title.id).selected
+
+
+def test_trims_lines_music_and_snapping_keep_working_after_the_titles(carded):
+    from studio.project import MusicClip
+    from studio.project.commands import AddMusic
+
+    session, view = carded
+    view.set_snapping(False)
+    shot, line = session.project.shots[0], session.project.lines[0]
+    end = view.viewport_point(24 + 48 - 0.5, "video")
+    drag(view, end, end - QPoint(int(12 * view.px_per_frame), 0))
+    assert shot.duration_frames == 36 and shot.active().trim_out == 36
+    start = view.viewport_point(24 + 6 + 4, "voice")  # the line sits after the title card
+    drag(view, start, start + QPoint(int(8 * view.px_per_frame), 0))
+    assert (line.shot_id, line.offset_frames) == (shot.id, 14)
+    fixtures.write_sine_wav(session.bundle / "media/music/theme.wav", 4.0)
+    session.push(AddMusic(MusicClip(media="media/music/theme.wav", title="Theme", duration_frames=60)))
+    view.sync()
+    music = session.project.music[0]
+    assert view._music[music.id].x() == pytest.approx(24 * view.px_per_frame)  # music starts with the first shot
+    start = view.viewport_point(24 + 10, "music")
+    drag(view, start, start + QPoint(int(20 * view.px_per_frame), 0))
+    assert music.start_frame == 20
+    view.set_snapping(True)
+    session.set_playhead(24 + 30)
+    right = view.viewport_point(24 + 36 - 0.5, "video")
+    drag(view, right, view.viewport_point(24 + 31.5, "video"))
+    assert shot.duration_frames == 30  # snapped to the playhead, in film frames

@@ -74,3 +74,13 @@ def make_document(root: Path, *, shots: int = 3, take_frames: int = 48, with_tak
         project.lines.append(line)
     document.save()
     return document
+
+
+def qimage_rgb(image) -> np.ndarray:
+    """A QImage's pixels as an RGB uint8 array (height, width, 3)."""
+    from PySide6.QtGui import QImage
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    stride = rgb.bytesPerLine()
+    data = np.frombuffer(rgb.constBits(), np.uint8, count=stride * rgb.height()).reshape(rgb.height(), stride)
+    return data[:, : rgb.width() * 3].reshape(rgb.height(), rgb.width(), 3).copy()
