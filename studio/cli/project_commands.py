@@ -8,7 +8,7 @@ from typing import Any
 
 from studio.project import Line, Project, ProjectDocument, Shot, store
 from studio.project import commands as cmd
-from studio.project.model import CAMERA_MOVES
+from studio.project.model import CAMERA_MOVES, new_seed
 
 from .common import (
     UsageError,
@@ -135,9 +135,8 @@ def _check_image(path: Path) -> None:
 def shot_add(args: argparse.Namespace) -> int:
     document = open_document(args.path)
     values = _shot_values(args, document)
-    import random
 
-    values.setdefault("seed", random.SystemRandom().randrange(2**31))
+    values.setdefault("seed", new_seed())
     values.setdefault("duration_frames", document.project.fps * 4)
     shot = Shot(**values)
     document.execute(cmd.AddShot(shot))

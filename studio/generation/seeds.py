@@ -10,20 +10,15 @@
 from __future__ import annotations
 
 import hashlib
-import random
 from dataclasses import dataclass
 
-SEED_LIMIT = 2**31  # what every backend accepts (torch generators, numpy)
+from studio.project.model import SEED_LIMIT, new_seed
 
 
 @dataclass(frozen=True)
 class SeedChoice:
     seed: int
     rule: str  # what the user is told: "locked seed 42", "seed 90210, derived from locked seed 42 (take 2)"
-
-
-def new_seed() -> int:
-    return random.SystemRandom().randrange(0, SEED_LIMIT)
 
 
 def derived_seed(locked: int, index: int) -> int:

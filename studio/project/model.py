@@ -7,6 +7,7 @@ a load + save round trip unchanged.
 
 from __future__ import annotations
 
+import random
 import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -36,6 +37,14 @@ ASPECTS: tuple[str, ...] = ("16:9", "9:16", "1:1", "4:3", "3:4", "2.39:1", "21:9
 
 def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+SEED_LIMIT = 2**31  # what every backend accepts (torch generators, numpy)
+
+
+def new_seed() -> int:
+    """A fresh random seed: for a new shot, and for a take that must not repeat an earlier one."""
+    return random.SystemRandom().randrange(0, SEED_LIMIT)
 
 
 def utc_now() -> str:

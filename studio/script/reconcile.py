@@ -15,12 +15,22 @@ What the script said last time is kept in ``project.metadata["script_import"]`` 
 from __future__ import annotations
 
 import copy
-import random
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from studio.project import commands as cmd
-from studio.project.model import ASPECTS, Card, Character, Line, Project, Shot, Voice, parse_aspect, utc_now
+from studio.project.model import (
+    ASPECTS,
+    Card,
+    Character,
+    Line,
+    Project,
+    Shot,
+    Voice,
+    new_seed,
+    parse_aspect,
+    utc_now,
+)
 
 from .breakdown import PlannedShot, ScriptPlan
 from .card_command import AddCard
@@ -103,7 +113,7 @@ def reconcile(project: Project, plan: ScriptPlan, *, source: str, shots_per: str
         old_id = matches.get(len(plan_ids))
         if old_id is None:
             shot = Shot(prompt=planned.prompt, duration_frames=planned.duration_frames, aspect=aspect,
-                        seed=random.SystemRandom().randrange(2**31), scene=planned.heading,
+                        seed=new_seed(), scene=planned.heading,
                         transition=planned.transition.model_copy(),
                         notes="title card from the script's centred text" if planned.kind == "card" else "")
             commands.append(cmd.AddShot(shot, text="Add shot from script"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from studio.project import Project, Shot, commands
-from studio.project.model import new_id
+from studio.project.model import new_id, new_seed
 
 from .layout import shot_film_starts
 
@@ -19,7 +19,7 @@ def add_shot(project: Project, after: list[str]) -> tuple[commands.Command, str]
     """A new empty shot after the last selected one (or at the end); returns the command and the new id."""
     index = max((project.shot_index(i) for i in after), default=len(project.shots) - 1) + 1
     shot = Shot(duration_frames=DEFAULT_SHOT_SECONDS * project.fps,
-                aspect=_aspect_of(project), backend=None)
+                aspect=_aspect_of(project), backend=None, seed=new_seed())
     return commands.AddShot(shot, index=index), shot.id
 
 

@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.generation.seeds import new_seed
 from studio.project import Shot, StoryreelError, commands, store
-from studio.project.model import ASPECTS, CAMERA_MOVES, MAX_SHOT_SECONDS
+from studio.project.model import ASPECTS, CAMERA_MOVES, MAX_SHOT_SECONDS, new_seed
 
 from .icons import icon
 from .session import ProjectSession
