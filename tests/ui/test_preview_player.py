@@ -196,3 +196,22 @@ def test_cut_preview_plays_the_film_with_its_cards_on_the_exports_frames(qtbot, 
     assert np.array_equal(fixtures.qimage_rgb(player.current_image),
                           story_card_image("A gull over the harbour", label, 7, 160, 90))
     assert player.length == 24 + 96 + 24 + 24
+
+
+@pytest.mark.playback
+def test_multimedia_preview_draws_the_title_card_then_plays_the_take(qtbot, tmp_path):
+    from studio.project import Card
+
+    document = fixtures.make_document(tmp_path, shots=2, take_frames=48)
+    document.project.cards.append(Card(text="The Keeper", position="title", duration_frames=24))
+    document.save()
+    session = ProjectSession(document)
+    player = make_player(qtbot, session)
+    assert not player.is_fallback, f"playback tests need Qt's multimedia backend: {player.fallback_reason}"
+    player.play_cut_from(6)
+    assert player.pixmap_item.isVisible() and not player.media.video_item.isVisible()  # the card is drawn
+    qtbot.waitUntil(lambda: player.position >= 24 + 8, timeout=8000)
+    assert player.media.source == session.media_path(session.project.shots[0].active().media)
+    qtbot.waitUntil(lambda: player.media.video_item.isVisible(), timeout=5000)
+    assert session.playhead() == player.position
+    player.pause()
