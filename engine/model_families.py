@@ -134,16 +134,3 @@ def family_for_class_name(class_name: str) -> ModelFamily | None:
             return family
     return None
 
-
-def constraints_for(backend: str, model_id: str | None) -> FrameConstraints:
-    """What a take from ``backend`` / ``model_id`` can look like (``model_id`` None = the backend's default).
-
-    Raises ``ValueError`` for an unknown backend or a model that is neither known nor a diffusers folder.
-    """
-    if backend == "animatic":
-        return ANIMATIC_CONSTRAINTS
-    if backend == "diffusers":
-        from engine.model_registry import resolve_model  # the registry builds on these families
-
-        return resolve_model(model_id).constraints
-    raise ValueError(f"unknown backend {backend!r}; one of animatic, diffusers")

@@ -1,7 +1,11 @@
-"""Known video models (Hub ids) and local diffusers folders: family, tasks, working size, where the weights are.
+"""Video models: known Hub ids, any Hub id in the model store, local diffusers folders — family, tasks, size.
 
-A model id is either a Hub repo id from ``KNOWN_MODELS`` or a local folder in diffusers layout (model_index.json
-plus one subfolder per component); the family of a folder comes from its model_index.json ``_class_name``.
+A model id is one of
+  - a Hub repo id from ``KNOWN_MODELS`` (with its metadata: title, working size, download and memory figures),
+  - a local folder in diffusers layout (model_index.json plus one subfolder per component),
+  - any other Hub repo id (a fine-tune, a community checkpoint) whose weights are in the model store
+    (``engine.model_store``): its family comes from the cached model_index.json ``_class_name``.
+Where the weights are is the store's business; this module asks it (``local_weights``).
 """
 
 from __future__ import annotations
@@ -10,13 +14,20 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from engine.model_families import FAMILIES, FrameConstraints, ModelFamily, family_for_class_name
+from engine.model_families import (
+    ANIMATIC_CONSTRAINTS,
+    FAMILIES,
+    FrameConstraints,
+    ModelFamily,
+    family_for_class_name,
+)
+from engine.model_store import ModelStore, component_names, looks_like_repo_id
 
 DEFAULT_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
 
 
 class ModelNotFound(LookupError):
-    """A model id that is neither a known model nor a diffusers folder, or whose weights are not here."""
+    """A model id that is neither a known model, a diffusers folder nor a Hub model in the store."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,8 @@ class ModelSpec:
     local_folder: Path | None = None  # set for a folder given by path
     # Per-model changes to the family constraints (Wan 2.2 TI2V-5B: sizes / 32, 24 fps, 121 frames).
     overrides: dict[str, object] = field(default_factory=dict)
+    # Estimated memory in half precision: (whole pipeline, largest component) in GB (None = measure the files).
+    memory_gb: tuple[float, float] | None = None
 
     @property
     def constraints(self) -> FrameConstraints:
@@ -63,30 +76,35 @@ class ModelSpec:
 
 
 def _known(model_id: str, family: str, tasks: tuple[str, ...], size: tuple[int, int], title: str,
-           params: str, download_gb: float, **overrides: object) -> ModelSpec:
-    return ModelSpec(model_id, FAMILIES[family], tasks, size, title, params, download_gb, None, dict(overrides))
+           params: str, download_gb: float, memory_gb: tuple[float, float], **overrides: object) -> ModelSpec:
+    return ModelSpec(model_id, FAMILIES[family], tasks, size, title, params, download_gb, None, dict(overrides),
+                     memory_gb)
 
 
 T2V, I2V, FLF = "text_to_video", "image_to_video", "first_last_frame"
 
+# memory_gb: bf16 weights of the whole pipeline and of its largest component (the UMT5-XXL / T5-XXL text
+# encoders are ~11 / ~9.5 GB, a 14B transformer ~28 GB); estimates that decide which offload a machine needs.
 KNOWN_MODELS: dict[str, ModelSpec] = {
     spec.id: spec
     for spec in (
-        _known("Wan-AI/Wan2.1-T2V-1.3B-Diffusers", "wan", (T2V,), (832, 480), "Wan 2.1 text-to-video 1.3B", "1.3B", 29),
-        _known("Wan-AI/Wan2.1-T2V-14B-Diffusers", "wan", (T2V,), (1280, 720), "Wan 2.1 text-to-video 14B", "14B", 78),
+        _known("Wan-AI/Wan2.1-T2V-1.3B-Diffusers", "wan", (T2V,), (832, 480), "Wan 2.1 text-to-video 1.3B", "1.3B", 29,
+               (14.5, 11.4)),
+        _known("Wan-AI/Wan2.1-T2V-14B-Diffusers", "wan", (T2V,), (1280, 720), "Wan 2.1 text-to-video 14B", "14B", 78,
+               (40, 28)),
         _known("Wan-AI/Wan2.1-I2V-14B-480P-Diffusers", "wan", (I2V,), (832, 480), "Wan 2.1 image-to-video 14B 480p",
-               "14B", 82),
+               "14B", 82, (42, 29)),
         _known("Wan-AI/Wan2.1-I2V-14B-720P-Diffusers", "wan", (I2V,), (1280, 720), "Wan 2.1 image-to-video 14B 720p",
-               "14B", 82),
+               "14B", 82, (42, 29)),
         _known("Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers", "wan", (I2V, FLF), (1280, 720),
-               "Wan 2.1 first-last-frame 14B 720p", "14B", 82),
+               "Wan 2.1 first-last-frame 14B 720p", "14B", 82, (42, 29)),
         _known("Wan-AI/Wan2.2-T2V-A14B-Diffusers", "wan", (T2V,), (1280, 720), "Wan 2.2 text-to-video A14B (MoE)",
-               "2x14B", 126),
+               "2x14B", 126, (68, 28)),
         _known("Wan-AI/Wan2.2-I2V-A14B-Diffusers", "wan", (I2V,), (1280, 720), "Wan 2.2 image-to-video A14B (MoE)",
-               "2x14B", 126),
+               "2x14B", 126, (68, 28)),
         _known("Wan-AI/Wan2.2-TI2V-5B-Diffusers", "wan", (T2V, I2V), (1280, 704), "Wan 2.2 text/image-to-video 5B",
-               "5B", 34, size_multiple=32, native_fps=24, max_frames=121),
-        _known("Lightricks/LTX-Video", "ltx", (T2V, I2V), (768, 512), "LTX-Video 0.9 (2B)", "2B", 28),
+               "5B", 34, (22, 11.4), size_multiple=32, native_fps=24, max_frames=121),
+        _known("Lightricks/LTX-Video", "ltx", (T2V, I2V), (768, 512), "LTX-Video 0.9 (2B)", "2B", 28, (14, 9.5)),
     )
 }
 
@@ -107,12 +125,17 @@ def read_model_index(folder: Path) -> dict[str, object]:
 def spec_for_folder(folder: Path) -> ModelSpec:
     """Describe a local diffusers folder from its model_index.json (and, for Wan, its transformer config)."""
     folder = Path(folder).expanduser().resolve()
+    return _spec_from_index(folder, str(folder), folder.name, local_folder=folder)
+
+
+def _spec_from_index(folder: Path, model_id: str, title: str, *, local_folder: Path | None) -> ModelSpec:
+    """A spec from the model_index.json in ``folder`` (a local folder, or a Hub model's cached snapshot)."""
     index = read_model_index(folder)
     class_name = str(index.get("_class_name", ""))
     family = family_for_class_name(class_name)
     if family is None:
         supported = ", ".join(name for f in FAMILIES.values() for name in f.class_names)
-        raise ModelNotFound(f"{folder}: pipeline {class_name or '(none)'} is not a video family Storyreel runs "
+        raise ModelNotFound(f"{model_id}: pipeline {class_name or '(none)'} is not a video family Storyreel runs "
                             f"(supported: {supported})")
     overrides: dict[str, object] = {}
     if family.name == "ltx":
@@ -125,7 +148,7 @@ def spec_for_folder(folder: Path) -> ModelSpec:
         overrides = {"size_multiple": 32, "native_fps": 24, "max_frames": 121}
     else:
         tasks = (T2V,)
-    return ModelSpec(str(folder), family, tasks, family.native_size, title=folder.name, local_folder=folder,
+    return ModelSpec(model_id, family, tasks, family.native_size, title=title, local_folder=local_folder,
                      overrides=overrides)
 
 
@@ -137,61 +160,56 @@ def _component_config(folder: Path, component: str) -> dict[str, object]:
     return data if isinstance(data, dict) else {}
 
 
-def resolve_model(model_id: str | None) -> ModelSpec:
-    """The spec of a known model id or a local diffusers folder (None = the default model)."""
+def resolve_model(model_id: str | None, store: ModelStore | None = None) -> ModelSpec:
+    """The spec of a known model id, a local diffusers folder or a Hub model in the store (None = the default).
+
+    ``store`` None = the store the user chose (``ModelStore.configured()``).
+    """
     model_id = model_id or DEFAULT_MODEL
     if model_id in KNOWN_MODELS:
         return KNOWN_MODELS[model_id]
     if Path(model_id).expanduser().is_dir():
         return spec_for_folder(Path(model_id))
+    if looks_like_repo_id(model_id):
+        store = store or ModelStore.configured()
+        snapshot = store.snapshot_folder(model_id)
+        if snapshot is not None:
+            return _spec_from_index(snapshot, model_id, model_id, local_folder=None)
+        raise ModelNotFound(f"unknown model {model_id!r}: not a known model, a local folder or a Hub model in "
+                            f"{store.describe()}; if it is on the Hub, {download_hint(model_id, store)}")
     known = ", ".join(KNOWN_MODELS)
-    raise ModelNotFound(f"unknown model {model_id!r}: give a known model id ({known}) or a local diffusers folder")
+    raise ModelNotFound(f"unknown model {model_id!r}: give a Hub model id (e.g. {known.split(', ')[0]}) or a "
+                        f"local diffusers folder")
 
 
-def cached_snapshot(repo_id: str) -> Path | None:
-    """The local snapshot folder of a Hub model if its model_index.json and components are in the HF cache."""
-    try:
-        from huggingface_hub import try_to_load_from_cache
-    except ImportError:  # pragma: no cover - huggingface_hub ships with diffusers
-        return None
-    found = try_to_load_from_cache(repo_id, "model_index.json")
-    if not isinstance(found, str):
-        return None
-    snapshot = Path(found).parent
-    return snapshot if _components_present(snapshot) else None
+def constraints_for(backend: str, model_id: str | None, store: ModelStore | None = None) -> FrameConstraints:
+    """What a take from ``backend`` / ``model_id`` can look like (``model_id`` None = the backend's default).
+
+    Raises ``ValueError`` for an unknown backend, ``ModelNotFound`` for a model that is none of the three kinds.
+    """
+    if backend == "animatic":
+        return ANIMATIC_CONSTRAINTS
+    if backend == "diffusers":
+        return resolve_model(model_id, store).constraints
+    raise ValueError(f"unknown backend {backend!r}; one of animatic, diffusers")
 
 
 def _components_present(folder: Path) -> bool:
-    try:
-        index = read_model_index(folder)
-    except ModelNotFound:
+    if not (folder / "model_index.json").is_file():
         return False
-    components = [name for name, value in index.items()
-                  if not name.startswith("_") and isinstance(value, list) and value and value[0] is not None]
-    return all((folder / name).is_dir() and any((folder / name).iterdir()) for name in components)
+    return all((folder / name).is_dir() and any((folder / name).iterdir()) for name in component_names(folder))
 
 
-def local_weights(spec: ModelSpec) -> Path | None:
-    """Where this model's weights are on this machine, or None."""
+def local_weights(spec: ModelSpec, store: ModelStore | None = None) -> Path | None:
+    """Where this model's complete weights are on this machine (a local folder or a store snapshot), or None."""
     if spec.local_folder is not None:
         return spec.local_folder if _components_present(spec.local_folder) else None
-    return cached_snapshot(spec.id)
+    return (store or ModelStore.configured()).snapshot(spec.id)
 
 
-def download_hint(model_id: str) -> str:
-    return f"download it with `hf download {model_id}` (or `huggingface-cli download {model_id}`)"
-
-
-def list_models(extra_folders: list[Path] | None = None) -> list[dict[str, object]]:
-    """Every known model and each given local folder, with constraints and where its weights are (or null)."""
-    rows: list[dict[str, object]] = []
-    specs: list[ModelSpec] = list(KNOWN_MODELS.values())
-    for folder in extra_folders or []:
-        specs.append(spec_for_folder(folder))
-    for spec in specs:
-        row = spec.to_dict()
-        where = local_weights(spec)
-        row["local_path"] = str(where) if where else None
-        row["present"] = where is not None
-        rows.append(row)
-    return rows
+def download_hint(model_id: str, store: ModelStore | None = None) -> str:
+    """How to get a model's weights into the store (``hf download`` fills only the default cache)."""
+    text = f"download it with `storyreel models download {model_id}` or the editor's Models window"
+    if (store or ModelStore.configured()).is_default:
+        text += f" (or `hf download {model_id}`)"
+    return text

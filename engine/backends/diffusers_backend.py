@@ -8,6 +8,10 @@ Request options it reads: ``offload`` ("none" | "model" | "sequential" | "group"
 ``first_block_cache`` (threshold, 0 = off), ``device`` / ``dtype`` (override the choice), ``preview_every``
 (steps between preview stills, 0 = none), ``resolution`` ("model": the model's working area, the default;
 "request": the request's own size, snapped) and ``allow_download`` (fetch missing weights from the Hub).
+
+Weights come from the model store (``engine.model_store``): the folder the user chose, else the Hugging Face
+cache. ``DiffusersBackend(model_dir=...)`` pins another store folder (``EngineClient(backend_options=
+{"diffusers": {"model_dir": ...}})`` passes it to the worker).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from engine.backends.diffusers_plan import (
     to_uint8_frames,
 )
 from engine.model_registry import ModelNotFound, ModelSpec, download_hint, local_weights
+from engine.model_store import ModelStore
 from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback
 from engine.request import GenerationRequest, TakeResult
 from engine.video_io import VideoWriter, load_image_rgb, write_stills
@@ -74,21 +79,25 @@ def hub_offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def _weights_location(spec: ModelSpec, request: GenerationRequest) -> tuple[str, str | None]:
+def _weights_location(spec: ModelSpec, request: GenerationRequest, store: ModelStore) -> tuple[str, str | None]:
     """(what to pass to from_pretrained, revision) or a clear error naming the model and how to get it."""
-    found = local_weights(spec)
+    found = local_weights(spec, store)
     if found is not None:
         revision = found.name if found.parent.name == "snapshots" else None
         return str(found), revision
     if spec.local_folder is not None:
         raise ModelUnavailable(f"{spec.local_folder} lacks some of its component folders (see model_index.json)")
+    missing = store.missing_files(spec.id) if store.snapshot_folder(spec.id) is not None else []
+    if missing:
+        raise ModelUnavailable(f"model {spec.id} is only partly downloaded ({len(missing)} files missing in "
+                               f"{store.describe()}); {download_hint(spec.id, store)} to finish it")
     allow = bool(request.option("allow_download", False)) or os.environ.get("STORYREEL_ALLOW_DOWNLOAD") == "1"
     if hub_offline():
         raise ModelUnavailable(f"model {spec.id} is not on this machine and HF_HUB_OFFLINE is set; "
-                               f"{download_hint(spec.id)} on a connected machine, or unset HF_HUB_OFFLINE")
+                               f"{download_hint(spec.id, store)} on a connected machine, or unset HF_HUB_OFFLINE")
     if not allow:
         size = f" (about {spec.download_gb:g} GB)" if spec.download_gb else ""
-        raise ModelUnavailable(f"model {spec.id} is not downloaded{size}; {download_hint(spec.id)}, "
+        raise ModelUnavailable(f"model {spec.id} is not downloaded{size}; {download_hint(spec.id, store)}, "
                                f"or allow downloads with STORYREEL_ALLOW_DOWNLOAD=1")
     return spec.id, None
 
@@ -96,11 +105,18 @@ def _weights_location(spec: ModelSpec, request: GenerationRequest) -> tuple[str,
 class DiffusersBackend:
     name = "diffusers"
 
-    def __init__(self, *, device: str | None = None, dtype: str | None = None, preview_every: int | None = None):
+    def __init__(self, *, device: str | None = None, dtype: str | None = None, preview_every: int | None = None,
+                 model_dir: str | Path | None = None):
         self.device = device
         self.dtype = dtype
         self.preview_every = preview_every  # None = about six previews per take; 0 = none
+        self.model_dir = Path(model_dir) if model_dir else None  # None = the configured store, read per job
         self._loaded: _Loaded | None = None
+
+    @property
+    def store(self) -> ModelStore:
+        # Read per job, so a folder changed in the editor's settings reaches a running worker.
+        return ModelStore(self.model_dir) if self.model_dir else ModelStore.configured()
 
     # --- loading -------------------------------------------------------------------------------------------
     def is_loaded(self, plan: GenerationPlan, request: GenerationRequest) -> bool:
@@ -108,13 +124,14 @@ class DiffusersBackend:
         if self._loaded is None:
             return False
         placement = placement_for(dict(request.options), device=self.device, dtype=self.dtype)
-        found = local_weights(plan.spec)
+        found = local_weights(plan.spec, self.store)
         return found is not None and self._loaded.key == (str(found), plan.pipeline_class, placement)
 
     def pipeline_for(self, plan: GenerationPlan, request: GenerationRequest) -> _Loaded:
         """The loaded pipeline for this plan: reused if warm, else the old one is freed and this one loaded."""
         placement = placement_for(dict(request.options), device=self.device, dtype=self.dtype)
-        location, revision = _weights_location(plan.spec, request)
+        store = self.store
+        location, revision = _weights_location(plan.spec, request, store)
         key = (location, plan.pipeline_class, placement)
         loaded = self._loaded
         if loaded is not None and loaded.key == key:
@@ -128,28 +145,31 @@ class DiffusersBackend:
             pipe = pipeline_cls.from_pipe(loaded.pipe)
         else:
             self.release()
-            pipe = self._load(pipeline_cls, location, plan, placement)
+            pipe = self._load(pipeline_cls, location, plan, placement, store)
         pipe.set_progress_bar_config(disable=True)
         self._loaded = _Loaded(key, pipe, placement, plan.spec, revision)
         return self._loaded
 
-    def _load(self, pipeline_cls: Any, location: str, plan: GenerationPlan, placement: Placement) -> Any:
+    def _load(self, pipeline_cls: Any, location: str, plan: GenerationPlan, placement: Placement,
+              store: ModelStore) -> Any:
         from diffusers.utils import logging as diffusers_logging
         from transformers.utils import logging as transformers_logging
 
         diffusers_logging.disable_progress_bar()  # progress goes through our events, not bars on stderr
         transformers_logging.disable_progress_bar()
-        kwargs: dict[str, Any] = {"dtype": placement.dtype}
+        # A download (allow_download: the location is the Hub id) goes into the store, never elsewhere.
+        fetch = {"cache_dir": str(store.location)} if location == plan.spec.id and not store.is_default else {}
+        kwargs: dict[str, Any] = {"dtype": placement.dtype, **fetch}
         if plan.spec.family.vae_in_float32 and placement.dtype_name != "float32":
             import torch
             from diffusers import AutoModel
 
-            kwargs["vae"] = AutoModel.from_pretrained(location, subfolder="vae", dtype=torch.float32)
+            kwargs["vae"] = AutoModel.from_pretrained(location, subfolder="vae", dtype=torch.float32, **fetch)
         try:
             pipe = pipeline_cls.from_pretrained(location, **kwargs)
         except (OSError, ValueError) as exc:
             if "offline" in str(exc).lower() or "connect" in str(exc).lower():
-                raise ModelUnavailable(f"model {plan.spec.id} could not be fetched: {download_hint(plan.spec.id)}") \
+                raise ModelUnavailable(f"model {plan.spec.id} could not be fetched: {download_hint(plan.spec.id, store)}") \
                     from exc
             raise ModelUnavailable(f"model {plan.spec.id} could not be loaded from {location}: {exc}") from exc
         place(pipe, placement)
@@ -170,7 +190,7 @@ class DiffusersBackend:
                  cancel: CancelToken) -> TakeResult:
         started = time.perf_counter()
         try:
-            plan = plan_generation(request)
+            plan = plan_generation(request, self.store)
         except ModelNotFound as exc:
             raise ModelUnavailable(str(exc)) from exc
         cancel.raise_if_cancelled()

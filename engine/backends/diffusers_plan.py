@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from engine.model_registry import ModelSpec, resolve_model
+from engine.model_store import ModelStore
 from engine.request import GenerationRequest
 
 
@@ -33,8 +34,8 @@ class GenerationPlan:
     notes: list[str] = field(default_factory=list)
 
 
-def plan_generation(request: GenerationRequest) -> GenerationPlan:
-    spec = resolve_model(request.model_id)
+def plan_generation(request: GenerationRequest, store: ModelStore | None = None) -> GenerationPlan:
+    spec = resolve_model(request.model_id, store)
     pipeline_class = spec.pipeline_class_name(request.task)
     if pipeline_class is None:
         can = ", ".join(t.replace("_", "-") for t in spec.tasks)

@@ -1,16 +1,15 @@
-"""``storyreel generate`` (takes for shots, with a progress bar) and ``storyreel models`` (what can generate)."""
+"""``storyreel generate``: takes for shots, with a progress bar (``storyreel models`` is in models_commands)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from engine.progress import Progress
 from studio.project.errors import NotFound
 from studio.project.model import Project
 
-from .common import UsageError, open_document, print_json
+from .common import UsageError, open_document
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,12 +23,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     gen.add_argument("--takes", type=_positive, default=1, metavar="N", help="takes per shot (default 1)")
     gen.add_argument("--missing-only", action="store_true", help="only shots without a usable take")
     gen.set_defaults(func=generate_command)
-
-    models = sub.add_parser("models", help="list video models, their constraints and whether they are here")
-    models.add_argument("--json", action="store_true")
-    models.add_argument("--folder", action="append", type=Path, default=[], metavar="PATH",
-                        help="also describe a local diffusers model folder")
-    models.set_defaults(func=models_command)
 
 
 def _positive(text: str) -> int:
@@ -110,26 +103,3 @@ def generate_command(args: argparse.Namespace) -> int:
             print(f"  note: {note}")
     return 0
 
-
-def models_command(args: argparse.Namespace) -> int:
-    from engine.model_registry import ModelNotFound, list_models
-
-    try:
-        rows = list_models(args.folder)
-    except ModelNotFound as exc:
-        raise UsageError(str(exc)) from exc
-    if args.json:
-        print_json(rows)
-        return 0
-    print(f"{'MODEL':<44} {'FAMILY':<6} {'TASKS':<18} {'FRAMES':<7} {'SIZE/':<5} {'FPS':<4} HERE")
-    for row in rows:
-        tasks = ",".join({"text_to_video": "t2v", "image_to_video": "i2v", "first_last_frame": "flf"}.get(t, t)
-                         for t in row["tasks"])  # type: ignore[union-attr]
-        here = row["local_path"] or "no"
-        print(f"{row['id']!s:<44} {row['family']!s:<6} {tasks:<18} {row['frames']!s:<7} {row['size_multiple']!s:<5} "
-              f"{row['native_fps']!s:<4} {here}")
-    missing = [row["id"] for row in rows if not row["present"]]
-    if missing:
-        print(f"\nget a model with `hf download <MODEL>` (e.g. hf download {missing[0]}); "
-              f"the animatic engine needs none", file=sys.stderr)
-    return 0

@@ -14,7 +14,8 @@ from studio.project import StoryreelError
 COMMAND_MODULES = (
     "studio.cli.project_commands",  # new, shot, line, info
     "studio.cli.import_command",  # import
-    "studio.cli.generate_commands",  # generate, models
+    "studio.cli.generate_commands",  # generate
+    "studio.cli.models_commands",  # models, models download
     "studio.cli.voice_command",  # voice
     "studio.cli.render_commands",  # render, export
     "studio.cli.studio_command",  # studio

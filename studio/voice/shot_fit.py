@@ -119,7 +119,7 @@ def propose_extensions(project: Project, *, tail_seconds: float = TAIL_SECONDS) 
 
 def _snap_duration(project: Project, shot: Shot, needed: int) -> tuple[int, bool]:
     """The shortest duration >= ``needed`` (project frames) whose clip the shot's model can make exactly."""
-    from engine.model_families import constraints_for
+    from engine.model_registry import constraints_for
 
     try:
         constraints = constraints_for(shot.backend or project.engine.backend,

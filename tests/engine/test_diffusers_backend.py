@@ -10,8 +10,8 @@ import pytest
 
 from engine.backends.diffusers_backend import DiffusersBackend, ModelUnavailable, OutOfMemory, StepPreview
 from engine.backends.diffusers_plan import UnsupportedRequest, plan_generation, retime_indices
-from engine.model_families import FrameConstraints, constraints_for
-from engine.model_registry import ModelNotFound, resolve_model, spec_for_folder
+from engine.model_families import FrameConstraints
+from engine.model_registry import ModelNotFound, constraints_for, resolve_model, spec_for_folder
 from engine.progress import Cancelled, CancelToken, Progress
 from engine.request import GenerationRequest
 from engine.video_io import probe_video, read_frames
