@@ -166,14 +166,10 @@ def test_following_the_playhead_never_moves_it(qtbot, session):
 
 
 def test_cut_preview_plays_the_film_with_its_cards_on_the_exports_frames(qtbot, tmp_path):
-    from studio.project import Card
     from studio.timeline.film_frames import story_card_image, title_card_image
 
-    document = fixtures.make_document(tmp_path, shots=2, take_frames=48)
-    document.project.cards += [Card(text="The Keeper", position="title", duration_frames=24),
-                               Card(text="The End", position="credits", duration_frames=24)]
-    document.save()
-    session = ProjectSession(document)
+    session = ProjectSession(fixtures.make_document(tmp_path, shots=2, take_frames=48,
+                                                    cards=fixtures.TITLE_AND_CREDITS))
     player = make_player(qtbot, session, use_multimedia=False)
     assert player.length == 24 + 96 + 24
     session.set_playhead(12)  # the title card, faded up (its fade is 6 frames)
@@ -200,12 +196,8 @@ def test_cut_preview_plays_the_film_with_its_cards_on_the_exports_frames(qtbot, 
 
 @pytest.mark.playback
 def test_multimedia_preview_draws_the_title_card_then_plays_the_take(qtbot, tmp_path):
-    from studio.project import Card
-
-    document = fixtures.make_document(tmp_path, shots=2, take_frames=48)
-    document.project.cards.append(Card(text="The Keeper", position="title", duration_frames=24))
-    document.save()
-    session = ProjectSession(document)
+    session = ProjectSession(fixtures.make_document(tmp_path, shots=2, take_frames=48,
+                                                    cards=fixtures.TITLE_AND_CREDITS[:1]))
     player = make_player(qtbot, session)
     assert not player.is_fallback, f"playback tests need Qt's multimedia backend: {player.fallback_reason}"
     player.play_cut_from(6)

@@ -19,18 +19,21 @@ fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fixtures)
 
 
-@pytest.fixture
-def timeline(qtbot, tmp_path):
-    document = fixtures.make_document(tmp_path, shots=3, take_frames=48)
+def open_timeline(qtbot, document, width: int = 900):
     session = ProjectSession(document)
     view = TimelineView(session)
     qtbot.addWidget(view)
-    view.resize(900, 260)
+    view.resize(width, 260)
     view.show()
     qtbot.waitExposed(view)
     view.set_zoom(4.0)
     view.horizontalScrollBar().setValue(0)
     return session, view
+
+
+@pytest.fixture
+def timeline(qtbot, tmp_path):
+    return open_timeline(qtbot, fixtures.make_document(tmp_path, shots=3, take_frames=48))
 
 
 def drag(view: TimelineView, start: QPoint, end: QPoint, steps: int = 6) -> None:
@@ -253,21 +256,8 @@ def test_drag_music_moves_its_start(timeline):
 @pytest.fixture
 def carded(qtbot, tmp_path):
     """The three-shot film with a 24-frame title card before it and 24 frames of credits after it."""
-    from studio.project import Card
-
-    document = fixtures.make_document(tmp_path, shots=3, take_frames=48)
-    document.project.cards += [Card(text="The Keeper", position="title", duration_frames=24),
-                               Card(text="The End\nMade with Storyreel", position="credits", duration_frames=24)]
-    document.save()
-    session = ProjectSession(document)
-    view = TimelineView(session)
-    qtbot.addWidget(view)
-    view.resize(1000, 260)
-    view.show()
-    qtbot.waitExposed(view)
-    view.set_zoom(4.0)
-    view.horizontalScrollBar().setValue(0)
-    return session, view
+    document = fixtures.make_document(tmp_path, shots=3, take_frames=48, cards=fixtures.TITLE_AND_CREDITS)
+    return open_timeline(qtbot, document, width=1000)
 
 
 def test_cards_sit_on_the_video_track_where_the_export_puts_them(carded):

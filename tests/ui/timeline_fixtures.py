@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.video_io import write_video
-from studio.project import AudioTake, Character, Line, Project, ProjectDocument, Shot, Take
+from studio.project import AudioTake, Card, Character, Line, Project, ProjectDocument, Shot, Take
 
 FPS = 24
 SIZE = (160, 90)
@@ -47,8 +47,10 @@ def write_sine_wav(path: Path, seconds: float, rate: int = 22050, freq: float = 
 
 
 def make_document(root: Path, *, shots: int = 3, take_frames: int = 48, with_takes: bool = True,
-                  with_line: bool = True, shot_frames: int | None = None, name: str = "film") -> ProjectDocument:
-    """A saved bundle: ``shots`` shots (each with one solid-colour take), a narrator and one narrated line."""
+                  with_line: bool = True, shot_frames: int | None = None, name: str = "film",
+                  cards: tuple[tuple[str, str, int], ...] = ()) -> ProjectDocument:
+    """A saved bundle: ``shots`` shots (each with one solid-colour take), a narrator and one narrated line, and
+    ``cards`` as (text, 'title'|'credits', frames)."""
     project = Project(title="Timeline test", fps=FPS, width=SIZE[0], height=SIZE[1])
     document = ProjectDocument.create(root / name, project)
     bundle = document.bundle
@@ -72,8 +74,12 @@ def make_document(root: Path, *, shots: int = 3, take_frames: int = 48, with_tak
         line.takes.append(audio)
         line.active_take, line.status = audio.id, "ready"
         project.lines.append(line)
+    project.cards += [Card(text=text, position=position, duration_frames=frames) for text, position, frames in cards]
     document.save()
     return document
+
+
+TITLE_AND_CREDITS = (("The Keeper", "title", 24), ("The End", "credits", 24))
 
 
 def qimage_rgb(image) -> np.ndarray:
