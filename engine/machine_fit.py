@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +48,9 @@ class Fit:
         return {"tier": self.tier, "note": self.note}
 
 
-def this_machine() -> Machine:
-    """RAM (psutil, else sysconf) and the first CUDA GPU's memory (torch)."""
+def this_machine(*, import_torch: bool = True) -> Machine:
+    """RAM (psutil, else sysconf) and the first CUDA GPU's memory: from torch, or — when torch is not loaded
+    and ``import_torch`` is False (the editor: importing torch takes seconds) — from ``nvidia-smi``."""
     try:
         import psutil
 
@@ -58,6 +60,8 @@ def this_machine() -> Machine:
             ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
         except (ValueError, OSError, AttributeError):
             ram = 0
+    if not import_torch and "torch" not in sys.modules:
+        return Machine(ram, *_nvidia_smi_gpu())
     try:
         import torch
 
@@ -67,6 +71,18 @@ def this_machine() -> Machine:
     except Exception:  # a broken CUDA install means "no usable GPU", not a crash of `storyreel models`
         pass
     return Machine(ram)
+
+
+def _nvidia_smi_gpu() -> tuple[str | None, int]:
+    import subprocess
+
+    try:
+        out = subprocess.run(["nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader,nounits"],
+                             capture_output=True, text=True, timeout=5, check=True).stdout
+        name, mib = out.splitlines()[0].rsplit(",", 1)
+        return name.strip(), int(float(mib)) * 1024**2
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None, 0
 
 
 def fit_for(memory_gb: tuple[float, float] | None, machine: Machine) -> Fit:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["HF_HUB_OFFLINE"] = "1"
+# The model store's user config (engine.model_store): never the developer's own; a test that saves one sets its own.
+os.environ.pop("STORYREEL_MODEL_DIR", None)
+os.environ["STORYREEL_CONFIG_DIR"] = os.path.join(tempfile.gettempdir(), f"storyreel-test-config-{os.getpid()}")
 os.environ.pop("ELEVENLABS_API_KEY", None)
 os.environ.pop("STORYREEL_ELEVENLABS_BASE_URL", None)
 # A keyring backend that stores nothing, so tests never touch (or hang on) a desktop keyring.

@@ -1,4 +1,8 @@
-"""Settings: ElevenLabs key (kept in the OS keyring), model folder, device, default engine, autosave interval."""
+"""Settings: ElevenLabs key (kept in the OS keyring), model folder, device, default engine, autosave interval.
+
+The model folder is not a Qt setting: it lives in the model store's small JSON config (``engine.model_store``),
+which the engine worker and ``storyreel models`` read too, so all three look for weights in one place.
+"""
 
 from __future__ import annotations
 
@@ -28,12 +32,6 @@ DEVICES = (("Automatic", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda"), ("Appl
 BACKENDS = (("Animatic (CPU, instant)", "animatic"), ("Diffusers video model", "diffusers"))
 
 
-def default_model_folder() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("storyreel")) / "models"
-
-
 class StudioSettings:
     """Typed access to the editor's QSettings (the key itself never goes there: it lives in the keyring)."""
 
@@ -52,8 +50,14 @@ class StudioSettings:
             return DEFAULT_INTERVAL_S
 
     @property
-    def model_folder(self) -> Path:
-        return Path(str(self._get("engine/model_folder", default_model_folder())))
+    def model_folder(self) -> Path | None:
+        """The model store's folder (None = the Hugging Face cache); see ``engine.model_store``."""
+        from engine.model_store import ModelStoreError, configured_model_dir
+
+        try:
+            return configured_model_dir()
+        except ModelStoreError:
+            return None
 
     @property
     def device(self) -> str:
@@ -97,11 +101,16 @@ class SettingsDialog(QDialog):
         form.addRow("", self.key_status)
 
         folder_row = QHBoxLayout()
-        self.model_folder = QLineEdit(str(settings.model_folder), self)
+        self.model_folder = QLineEdit(self._saved_folder(), self)
+        self.model_folder.setPlaceholderText("The Hugging Face cache (default)")
         browse = QPushButton("Browse…", self)
         folder_row.addWidget(self.model_folder, 1)
         folder_row.addWidget(browse)
         form.addRow("Model folder", folder_row)
+        self.folder_status = QLabel(self._folder_hint(), self)
+        self.folder_status.setProperty("role", "hint")
+        self.folder_status.setWordWrap(True)
+        form.addRow("", self.folder_status)
         self.device = QComboBox(self)
         for label, value in DEVICES:
             self.device.addItem(label, value)
@@ -126,6 +135,41 @@ class SettingsDialog(QDialog):
         browse.clicked.connect(self._browse)
         self.clear_key.clicked.connect(self._forget_key)
         self._show_key_status()
+
+    @staticmethod
+    def _saved_folder() -> str:
+        from engine.model_store import ModelStoreError, saved_model_dir
+
+        try:
+            folder = saved_model_dir()
+        except ModelStoreError:
+            return ""
+        return str(folder) if folder else ""
+
+    @staticmethod
+    def _folder_hint() -> str:
+        import os
+
+        from engine.model_store import MODEL_DIR_ENV
+
+        if os.environ.get(MODEL_DIR_ENV, "").strip():
+            return f"{MODEL_DIR_ENV} is set ({os.environ[MODEL_DIR_ENV]}) and wins over this folder."
+        return ("Video model weights are kept here (empty: the Hugging Face cache). The engine and "
+                "`storyreel models` use the same folder.")
+
+    def store_model_folder(self) -> bool:
+        """Save the model folder for the store; False (with the reason shown) when it cannot be saved."""
+        from engine.model_store import ModelStoreError, save_model_dir
+
+        text = self.model_folder.text().strip()
+        if text == self._saved_folder():
+            return True
+        try:
+            save_model_dir(Path(text) if text else None)
+        except ModelStoreError as exc:
+            self.folder_status.setText(str(exc))
+            return False
+        return True
 
     def _show_key_status(self) -> None:
         from .cast_panel import elevenlabs_key_set
@@ -166,10 +210,9 @@ class SettingsDialog(QDialog):
         return True
 
     def accept(self) -> None:
-        if not self.store_key():
+        if not self.store_key() or not self.store_model_folder():
             return
         q = self.settings.qsettings
-        q.setValue("engine/model_folder", self.model_folder.text().strip())
         q.setValue("engine/device", self.device.currentData())
         q.setValue("engine/backend", self.backend.currentData())
         q.setValue("autosave/interval_s", self.autosave.value())
