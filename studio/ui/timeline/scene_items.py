@@ -1,0 +1,209 @@
+"""The timeline scene's items — clips, transitions, title/credits cards, voice lines, music — kept by id and
+brought in line with the layout. A sync reuses each item and only moves/resizes it, repainting labels only for
+what changed, so a drag keeps its item and 500 shots re-lay out in a few milliseconds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+from studio.project import StoryreelError
+from studio.project.commands import speaker_of
+from studio.timeline.layout import TimelineLayout
+
+from . import style
+from .filmstrip import FilmstripCache
+from .items import CardItem, ClipItem, LineItem, MusicItem, TransitionItem
+from .timecode import format_duration
+from .track_geometry import TrackGeometry
+from .transition_menu import KIND_NAMES
+from .waveform import WaveformCache
+
+_Item = TypeVar("_Item", bound=QGraphicsItem)
+
+
+class SceneItems:
+    def __init__(self, scene: QGraphicsScene, session, filmstrips: FilmstripCache, waveforms: WaveformCache) -> None:
+        self.scene = scene
+        self.session = session
+        self.filmstrips = filmstrips
+        self.waveforms = waveforms
+        self.clips: dict[str, ClipItem] = {}
+        self.transitions: dict[str, TransitionItem] = {}
+        self.lines: dict[str, LineItem] = {}
+        self.music: dict[str, MusicItem] = {}
+        self.cards: dict[str, CardItem] = {}
+        self.selected_card: str | None = None  # a title/credits card picked on the timeline
+        self._resolved: dict[str, Path | None] = {}
+        self._resolved_bundle = session.bundle
+
+    # --- media behind the items ------------------------------------------------------------------------------
+    def resolve(self, relative: str | None) -> Path | None:
+        """The file behind a bundle path, resolved once (lazily: only clips that get painted ask)."""
+        if not relative:
+            return None
+        if self.session.bundle != self._resolved_bundle:  # Save As moved the project
+            self._resolved.clear()
+            self._resolved_bundle = self.session.bundle
+        if relative not in self._resolved:
+            try:
+                self._resolved[relative] = self.session.media_path(relative)
+            except StoryreelError:
+                self._resolved[relative] = None
+        return self._resolved[relative]
+
+    def frames_for(self, relative: str):
+        path = self.resolve(relative)
+        return self.filmstrips.frames(path) if path is not None else []
+
+    def peaks_for(self, relative: str):
+        path = self.resolve(relative)
+        return self.waveforms.peaks(path) if path is not None else None
+
+    def repaint_filmstrip(self, path: str) -> None:
+        """A filmstrip finished decoding: repaint the clips that show it."""
+        for item in self.clips.values():
+            if item.media is not None and str(self.resolve(item.media)) == path:
+                item.update()
+
+    # --- sync ------------------------------------------------------------------------------------------------
+    def sync(self, project, layout: TimelineLayout, geometry: TrackGeometry, full: bool, dirty: set[str]) -> None:
+        """Every item in line with ``layout``: geometry always; labels when ``full`` or their id is ``dirty``."""
+        self._sync_clips(project, layout, geometry, full, dirty)
+        self._sync_cards(layout, geometry)
+        self._sync_lines(project, layout, geometry, full, dirty)
+        self._sync_music(project, layout, geometry)
+
+    def _reuse(self, table: dict[str, _Item], key: str, make: Callable[[str], _Item]) -> _Item:
+        """The item shown for ``key``, made and added to the scene the first time."""
+        item = table.get(key)
+        if item is None:
+            item = table[key] = make(key)
+            self.scene.addItem(item)
+        return item
+
+    def _drop_missing(self, table: dict[str, _Item], alive: set[str]) -> None:
+        """Take the items whose object left the cut out of the scene."""
+        for key in [k for k in table if k not in alive]:
+            self.scene.removeItem(table.pop(key))
+
+    def _sync_clips(self, project, layout: TimelineLayout, geometry: TrackGeometry, full: bool,
+                    dirty: set[str]) -> None:
+        ppf, top = geometry.px_per_frame, geometry.video_top()
+        shots = project.shots
+        alive = set()
+        for span in layout.shots:
+            shot = shots[span.index]
+            alive.add(shot.id)
+            fresh = shot.id not in self.clips
+            item = self._reuse(self.clips, shot.id, lambda key: ClipItem(key, self.frames_for))
+            item.set_geometry(span.start * ppf, top, span.duration * ppf, style.VIDEO_H)
+            if not fresh and not full and item.index == span.index and shot.id not in dirty:
+                continue  # its label, take and number are as they were
+            item.index = span.index
+            take = shot.active()
+            media, state, source = None, "empty", (0, 1)
+            if take is not None:
+                # Opening marked takes with missing files offline; paths resolve only when painted.
+                media = take.media if take.status == "ready" else take.thumbnail
+                state = take.status if take.status in ("ready", "failed") else "offline"
+                source = (take.trim_in, take.trim_out if take.trim_out is not None else max(1, take.frame_count))
+            prompt = shot.prompt.strip().splitlines()[0] if shot.prompt.strip() else "(no prompt)"
+            duration = format_duration(span.duration, project.fps)
+            takes = f"take {shot.takes.index(take) + 1} of {len(shot.takes)}" if take else "no take yet"
+            if state != "ready":
+                takes += " (the preview shows its story card)"
+            item.set_content(label=f"{span.index + 1}  {prompt}", duration_text=duration, media=media,
+                             source_range=source, state=state,
+                             tooltip=f"Shot {span.index + 1} · {duration} · {takes}\n{shot.prompt}")
+        self._drop_missing(self.clips, alive)
+
+        alive_tr = set()
+        for span in layout.transitions:
+            alive_tr.add(span.shot_id)
+            item = self._reuse(self.transitions, span.shot_id, TransitionItem)
+            item.set_geometry(span.start * ppf, top, max(4.0, (span.end - span.start) * ppf), style.VIDEO_H)
+            item.set_kind(span.kind, f"{KIND_NAMES[span.kind]} {format_duration(span.end - span.start, project.fps)}"
+                                     " — double-click to change")
+        self._drop_missing(self.transitions, alive_tr)
+
+    def _sync_cards(self, layout: TimelineLayout, geometry: TrackGeometry) -> None:
+        """Title cards before the shots, credits after: the film's own cards, where the export puts them."""
+        ppf, top = geometry.px_per_frame, geometry.video_top()
+        alive = set()
+        for span in layout.title_and_credits():
+            alive.add(span.card_id)
+            item = self._reuse(self.cards, span.card_id, CardItem)
+            item.set_geometry(span.start * ppf, top, span.duration * ppf, style.VIDEO_H)
+            duration = format_duration(span.duration, layout.fps)
+            name = "Title card" if span.kind == "title" else "Credits"
+            item.set_content(position=span.kind, text=span.text, duration_text=duration,
+                             tooltip=f"{name} · {duration}\n{span.text}")
+            item.set_selected(span.card_id == self.selected_card)
+        self._drop_missing(self.cards, alive)
+        if self.selected_card not in alive:
+            self.selected_card = None
+
+    def _sync_lines(self, project, layout: TimelineLayout, geometry: TrackGeometry, full: bool,
+                    dirty: set[str]) -> None:
+        ppf, top = geometry.px_per_frame, geometry.voice_top()
+        alive = set()
+        lines = {line.id: line for line in project.lines}
+        for span in layout.lines:
+            line = lines[span.line_id]
+            alive.add(line.id)
+            fresh = line.id not in self.lines
+            item = self._reuse(self.lines, line.id, lambda key: LineItem(key, self.peaks_for))
+            item.set_geometry(span.start * ppf, top + span.lane * style.VOICE_LANE_H + 2, span.duration * ppf,
+                              style.VOICE_LANE_H - 4)
+            if not (fresh or full or line.id in dirty):
+                continue
+            speaker_id = speaker_of(project, line)
+            speaker = next((c for c in project.cast if c.id == speaker_id), None)
+            name = speaker.name if speaker else "Narrator"
+            dialogue = speaker is not None and not speaker.is_narrator
+            audio = line.active()
+            peaks = audio.media if audio is not None and audio.status == "ready" else None
+            status = {"pending": "not narrated yet", "stale": "voice changed: re-narrate", "failed": "narration failed",
+                      "ready": "narrated"}[line.status]
+            item.set_content(label=f"{name}: {line.text}", colour=style.DIALOGUE if dialogue else style.NARRATION,
+                             peaks=peaks, status=line.status, estimated=span.estimated,
+                             tooltip=f"{name} — {status}\n{line.text}\nDrag to move; drop over another shot to "
+                                     "anchor it there")
+        self._drop_missing(self.lines, alive)
+
+    def _sync_music(self, project, layout: TimelineLayout, geometry: TrackGeometry) -> None:
+        ppf, top = geometry.px_per_frame, geometry.music_top()
+        clips = {clip.id: clip for clip in project.music}
+        alive = set()
+        for span in layout.music:
+            clip = clips[span.clip_id]
+            alive.add(clip.id)
+            item = self._reuse(self.music, clip.id, lambda key: MusicItem(key, self.peaks_for))
+            item.set_geometry(span.start * ppf, top + 2, span.duration * ppf, style.MUSIC_H - 4)
+            peaks = clip.media if clip.media.lower().endswith(".wav") else None
+            title = clip.title or Path(clip.media).stem
+            duck = ", ducks under voice" if clip.duck else ""
+            item.set_content(label=f"♪ {title}   {clip.gain_db:+.1f} dB", peaks=peaks,
+                             tooltip=f"{title}\nGain {clip.gain_db:+.1f} dB{duck}\nDrag to move where it starts")
+        self._drop_missing(self.music, alive)
+
+    # --- selection -------------------------------------------------------------------------------------------
+    def select_card(self, card_id: str | None) -> None:
+        """Pick a title/credits card (shots are deselected: one thing is selected on the track at a time)."""
+        self.selected_card = card_id
+        for key, item in self.cards.items():
+            item.set_selected(key == card_id)
+        if card_id is not None:
+            self.session.select_shots([])
+
+    def show_selection(self, shot_ids: list) -> None:
+        """Highlight the selected shots' clips; selecting a shot drops a picked card."""
+        chosen = set(shot_ids)
+        if chosen and self.selected_card is not None:
+            self.select_card(None)
+        for shot_id, item in self.clips.items():
+            item.set_selected(shot_id in chosen)
