@@ -40,8 +40,8 @@ def _requests(model: Path):
 def run_engine(model: Path, work: Path) -> tuple[float, list[float]]:
     """Seconds for the whole run, and the time each take was ready."""
     started = time.perf_counter()
-    from engine.worker_client import WorkerClient
     from engine.messages import Done
+    from engine.worker_client import WorkerClient
 
     ready: list[float] = []
     with WorkerClient(work / "state", work / "cache", backend_options={"diffusers": {"preview_every": 0}}) as client:

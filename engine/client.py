@@ -1,7 +1,7 @@
 """The app's handle on the engine: one interface, several ways to run it.
 
-    client: EngineClient = WorkerClient(state_dir)       # a spawned worker process on this machine
-    client = InProcessClient(state_dir)                  # the same worker loop on a thread (fast tests, tools)
+    client: EngineClient = local_client(state_dir)                 # a spawned worker process on this machine
+    client = local_client(state_dir, in_process=True)              # the worker loop on a thread (tests, tools)
     job = client.submit(request, tag="project/shot")
     final = client.wait(job)          # Done(result=TakeResult) | Failed(reason) | Cancelled
     for event in client.poll():       # or poll from a UI timer; never blocks with timeout=0
@@ -14,14 +14,12 @@ in ``engine.messages``; they never depend on how or where the jobs run.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from pathlib import Path
-from typing import Any
 
 from engine.job_queue import JobInfo, JobNotFound
 from engine.messages import EngineEvent
 from engine.request import GenerationRequest
 
-__all__ = ["EngineClient", "JobInfo", "JobNotFound", "local_client"]
+__all__ = ["EngineClient", "JobInfo", "JobNotFound"]
 
 
 class EngineClient(ABC):
@@ -86,14 +84,3 @@ class EngineClient(ABC):
     def __exit__(self, *_: object) -> None:
         self.close()
 
-
-def local_client(state_dir: Path, cache_dir: Path | None = None, *, in_process: bool = False,
-                 persist: bool = True, backend_options: dict[str, dict[str, Any]] | None = None) -> EngineClient:
-    """The engine on this machine: a spawned worker (default) or, with ``in_process``, a worker thread."""
-    if in_process:
-        from engine.inprocess_client import InProcessClient
-
-        return InProcessClient(state_dir, cache_dir, backend_options=backend_options, persist=persist)
-    from engine.worker_client import WorkerClient
-
-    return WorkerClient(state_dir, cache_dir, backend_options=backend_options, persist=persist)

@@ -1,6 +1,6 @@
 """The engine's job list: run order (priority, then manual order), states, and its persisted form.
 
-Plain data and rules, no processes: ``EngineClient`` drives it. Jobs that have not finished are written to
+Plain data and rules, no processes: ``WorkerClient`` drives it. Jobs that have not finished are written to
 ``queue.json`` (atomically) after every change, so they survive a crash or a restart of the app; a job that was
 running when the app went away is queued again on the next start.
 """
@@ -34,8 +34,6 @@ class JobInfo:
     force_new: bool = False
     tag: str = ""
     status: JobStatus = "queued"
-    step: int = 0
-    total_steps: int = 0
     error: str | None = None
     result: TakeResult | None = None
     created_at: float = field(default_factory=time.time)
@@ -154,7 +152,7 @@ class JobQueue:
 
     def mark_running(self, job_id: str) -> JobInfo:
         job = self.get(job_id)
-        job.status, job.started_at, job.step, job.total_steps = "running", time.time(), 0, 0
+        job.status, job.started_at = "running", time.time()
         return job
 
     def finish(self, job_id: str, status: JobStatus, *, error: str | None = None,

@@ -36,8 +36,6 @@ from engine.messages import (
     Queued,
     RunJob,
     Shutdown,
-    Started,
-    StepProgress,
     WorkerRestarted,
     is_final,
 )
@@ -88,7 +86,6 @@ class WorkerClient(EngineClient):
         self._process: Any = None
         self._inbox: Any = None
         self._outbox: Any = None
-        self.restarts = 0
         for job in self._queue.load():
             self._publish(Queued(job.id, self._position(job.id)))
         self._thread = threading.Thread(target=self._dispatch_loop, name="storyreel-engine", daemon=True)
@@ -298,12 +295,7 @@ class WorkerClient(EngineClient):
                 job = self._queue.get(event.job_id)
             except JobNotFound:
                 return
-            if isinstance(event, StepProgress):
-                if event.stage == "denoise":
-                    job.step, job.total_steps = event.step, event.total
-            elif isinstance(event, Started):
-                job.step = 0
-            elif isinstance(event, Done):
+            if isinstance(event, Done):
                 self._queue.finish(job.id, "done", result=event.result)
             elif isinstance(event, Failed):
                 self._queue.finish(job.id, "failed", error=event.reason)
@@ -324,7 +316,6 @@ class WorkerClient(EngineClient):
             job_id = running.id if running is not None else ""
             reason = f"the engine worker died while generating this take: {what}; a new worker was started"
             self._stop_worker(0.5)
-            self.restarts += 1
             self._publish(WorkerRestarted(job_id, f"the engine worker stopped: {what}"))
             if running is not None:
                 self._queue.finish(running.id, "failed", error=reason)

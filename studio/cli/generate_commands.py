@@ -20,7 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     gen.add_argument("--backend", choices=("animatic", "diffusers"), default=None,
                      help="engine to use (default: the shot's, else the project's)")
     gen.add_argument("--model", default=None, metavar="ID", help="diffusers model id or local folder")
-    gen.add_argument("--takes", type=_positive, default=1, metavar="N", help="takes per shot (default 1)")
+    gen.add_argument("--takes", type=_positive, default=None, metavar="N",
+                     help="make N new, distinct takes per shot (a locked seed gives N seeds derived from it); "
+                          "without it each shot gets its take (a locked seed's take is reused)")
     gen.add_argument("--missing-only", action="store_true", help="only shots without a usable take")
     gen.set_defaults(func=generate_command)
 
@@ -89,16 +91,20 @@ def generate_command(args: argparse.Namespace) -> int:
                                missing_only=args.missing_only, progress=bar)
     finally:
         bar.close()
+        if document.dirty:  # takes that finished are kept even when others failed
+            document.save()
     if not takes:
-        print("nothing to generate: every shot already has a take" if args.missing_only else "nothing to generate")
+        print("nothing to generate: every shot already has a take" if args.missing_only
+              else "nothing to generate: each shot already has its take (use --takes N for new ones)")
         return 0
     project = document.project
     for take in takes:
         shot = next(s for s in project.shots if any(t.id == take.id for t in s.takes))
         number = project.shot_index(shot.id) + 1
         where = "from the take cache" if take.metadata.get("from_cache") else take.backend
+        seed = take.metadata.get("seed_rule") or f"seed {take.seed}"
         print(f"shot {number} ({shot.id}): take {take.id} — {take.width}x{take.height}, {take.frame_count} frames "
-              f"at {take.fps:g} fps, seed {take.seed} ({where})")
+              f"at {take.fps:g} fps, {seed} ({where})")
         for note in take.metadata.get("notes") or []:
             print(f"  note: {note}")
     return 0

@@ -37,11 +37,11 @@ from moviepy import (
 
 from studio.project.document import ProjectDocument
 from studio.project.errors import ProjectError
+from studio.timeline.layout import card_fade_frames
+from studio.timeline.text_images import render_card
 
 from .audio_mix import duck_gain
 from .plan import CutPlan, PlannedShot, SourceClip, SubtitleMode, build_plan
-from .segments import card_fade_frames
-from .text_images import render_card
 
 __all__ = ["CutClips", "cut_clips", "plan_clips"]
 

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from studio.timeline.layout import card_fade_frames
+
 from .plan import CutPlan, SourceClip
 
 CACHE_VERSION = 1
@@ -100,11 +102,6 @@ def segments_for(plan: CutPlan, captions: tuple[Caption, ...] = ()) -> list[Segm
         out = [_with_captions(s, captions, fps) for s in out]
     _check_contiguous(out, plan.total_frames)
     return out
-
-
-def card_fade_frames(frames: int) -> int:
-    """A title or credits card fades up from black and back down over this many of its frames."""
-    return min(frames // 4, 12)
 
 
 def _with_captions(segment: Segment, captions: tuple[Caption, ...], fps: int) -> Segment:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from engine.atomic_files import temp_path_for
 from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback, no_progress
+from studio.timeline.text_images import render_caption, render_card
 
 from .ffmpeg_run import run_ffmpeg
 from .plan import CutPlan
 from .segment_encode import segment_args
 from .segments import Segment
-from .text_images import render_caption, render_card
 
 
 @dataclass

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.client import EngineClient, local_client
+from engine.client import EngineClient
+from engine.local_client import local_client
 from engine.messages import StepProgress
 from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback, no_progress
 from studio.project.model import Take

@@ -86,7 +86,6 @@ class Update:
     record: JobRecord | None
     take: Take | None = None
     message: str = ""
-    worker_restarted: bool = False
 
 
 @dataclass(frozen=True)
@@ -223,7 +222,7 @@ class GenerationService:
             if record is not None and record.state in ACTIVE:
                 record.state, record.reason = "failed", f"the engine stopped: {event.reason}"
             return Update(record, message=f"The generation engine stopped ({event.reason}) and was restarted; "
-                                          "the job it was running is marked failed.", worker_restarted=True)
+                                          "the job it was running is marked failed.")
         if record is None or record.finished:
             return Update(None)  # a job of another project, or one already settled
         label = f"Shot {self.shot_number(record.shot_id)}"

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from engine.animatic.story_card import render_story_card
-from studio.cut.text_images import render_card
+from studio.timeline.text_images import render_card
 
 from .layout import CardSpan
 from .playback_sequence import Piece, PlaybackSequence

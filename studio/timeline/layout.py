@@ -225,3 +225,8 @@ def compute_layout(project: Project) -> TimelineLayout:
         end = total if clip.duration_frames is None else min(total, start + clip.duration_frames)
         music.append(MusicSpan(clip.id, start, max(0, end - start)))
     return TimelineLayout(project.fps, total, lead, shots, transitions, cards, lines, music, max(1, used_lanes))
+
+
+def card_fade_frames(frames: int) -> int:
+    """A title or credits card fades up from black and back down over this many of its frames."""
+    return min(frames // 4, 12)

@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from studio.cut.segments import card_fade_frames
 from studio.project import Project
+from studio.timeline.layout import card_fade_frames
 
 from .layout import CardSpan, TimelineLayout, compute_layout, latest_at
 

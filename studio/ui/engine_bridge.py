@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def spawned_worker(state_dir: Path, cache_dir: Path | None) -> EngineClient:
-    from engine.client import local_client  # the engine stays out of the UI's import time
+    from engine.local_client import local_client  # the engine stays out of the UI's import time
 
     return local_client(state_dir, cache_dir)
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.client import EngineClient, local_client
+from engine.client import EngineClient
 from engine.inprocess_client import InProcessClient
+from engine.local_client import local_client
 from engine.video_io import probe_video, read_frames
 from studio.generation import (
     GenerationService,

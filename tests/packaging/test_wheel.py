@@ -45,7 +45,7 @@ def test_the_built_wheel_renders_the_example(tmp_path: Path) -> None:
     _run(python, "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed", "--quiet", wheel,
          cwd=tmp_path)
 
-    where = _run(python, "-c", "import studio, storyreel_resources as r, studio.cut.text_images as t; "
+    where = _run(python, "-c", "import studio, storyreel_resources as r, studio.timeline.text_images as t; "
                  "print(studio.__file__); print(r.example_film()); print(t.font_file())", cwd=tmp_path).split("\n")
     for path in where[:3]:
         assert Path(path).is_relative_to(site), f"{path} is not from the installed wheel"

@@ -12,7 +12,8 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QApplication
 
-from engine.client import EngineClient, local_client
+from engine.client import EngineClient
+from engine.local_client import local_client
 from studio.ui.engine_bridge import spawned_worker
 from studio.ui.main_window import MainWindow
 from studio.ui.prompts import Prompts, SaveChoice

@@ -1,6 +1,7 @@
 """Title cards and burned-in captions drawn with Pillow, in a font that covers CJK when the bundle ships one.
 
-Images are drawn once per card/cue and composited by ffmpeg, so no film frame passes through Python.
+What the film's cards look like, for the export (drawn once per card/cue and composited by ffmpeg, so no film
+frame passes through Python) and for the editor's preview alike.
 """
 
 from __future__ import annotations

@@ -1,0 +1,20 @@
+"""The engine on this machine, as an ``EngineClient``: the one place that picks a concrete local client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engine.client import EngineClient
+
+
+def local_client(state_dir: Path, cache_dir: Path | None = None, *, in_process: bool = False,
+                 persist: bool = True, backend_options: dict[str, dict[str, Any]] | None = None) -> EngineClient:
+    """The engine on this machine: a spawned worker (default) or, with ``in_process``, a worker thread."""
+    if in_process:
+        from engine.inprocess_client import InProcessClient
+
+        return InProcessClient(state_dir, cache_dir, backend_options=backend_options, persist=persist)
+    from engine.worker_client import WorkerClient
+
+    return WorkerClient(state_dir, cache_dir, backend_options=backend_options, persist=persist)
