@@ -191,7 +191,7 @@ def main() -> int:
         pending = [s.id for s in project.shots if s.active() is None]
         if pending and window.generation is not None:
             session.select_shots(pending)
-            window.generate(takes=2, new_seed=True)  # a queue: one running, the others waiting
+            window.generate(new_takes=2)  # a queue: one running, the others waiting
             generation = window.generation
             started = wait_for(app, lambda: any(r.state == "generating" and r.step > 0 for r in generation.jobs()),
                                timeout=180)
