@@ -35,11 +35,13 @@ BACKENDS = (("Project default", None), ("Animatic (CPU)", "animatic"), ("Diffuse
 
 
 def known_model_ids() -> list[str]:
-    try:
-        from engine.model_registry import KNOWN_MODELS
-    except ImportError:
-        return []
-    return list(KNOWN_MODELS)
+    """The registry's models, then any supported model downloaded into the model store."""
+    from engine.model_catalog import stored_specs
+    from engine.model_registry import KNOWN_MODELS
+    from engine.model_store import ModelStore
+
+    stored = [spec.id for spec in stored_specs(ModelStore.configured()) if spec.id not in KNOWN_MODELS]
+    return [*KNOWN_MODELS, *stored]
 
 
 class ReferenceWell(QLabel):

@@ -124,3 +124,41 @@ def test_cancel_keeps_the_finished_files_and_the_next_download_completes(qtbot, 
         assert "Downloaded to" in manager.status.text(), manager.status.text()
         assert [name for name, _range in hub.file_gets(REPO)] == [big]  # the kept files were not fetched again
     assert store.snapshot(REPO) is not None
+
+
+def test_a_model_downloaded_in_the_editor_makes_a_take_in_the_editor(qtbot, make_window, tmp_path, online,
+                                                                     tiny_wan) -> None:
+    from engine.video_io import probe_video
+    from studio.project.model import EngineSettings, Project
+
+    window = make_window()
+    bundle = tmp_path / "film.storyreel"
+    assert window.new_project(bundle, Project(title="tiny", width=64, height=64, fps=16,
+                                              engine=EngineSettings(steps=2)))
+    with fake_hub.running_hub() as hub:
+        hub.add_folder(REPO, tiny_wan)
+        manager = ModelManager(window.settings.model_folder, window.tasks, window, endpoint=hub.url)
+        qtbot.addWidget(manager)
+        qtbot.keyClicks(manager.hub_id, REPO)
+        qtbot.mouseClick(manager.download_id_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: manager.download_task is None, timeout=60_000)
+        assert "Downloaded to" in manager.status.text(), manager.status.text()
+        manager.close()
+
+    window.actions.add_shot.trigger()
+    inspector = window.panels["inspector"]
+    qtbot.keyClicks(inspector.prompt, "the lamp in the storm")
+    inspector.duration.setValue(9 / 16)
+    inspector.backend.setCurrentIndex(inspector.backend.findData("diffusers"))
+    assert inspector.model.findText(REPO) >= 0  # the store's community model is offered by name
+    inspector.model.setCurrentText(REPO)
+    shot = window.session.project.shots[0]
+    assert (shot.backend, shot.model_id) == ("diffusers", REPO)
+    window.actions.generate.trigger()
+    qtbot.waitUntil(lambda: bool(shot.takes) or bool(window.prompts.errors) or any(
+        r.state == "failed" for r in window.generation.jobs()), timeout=240_000)
+    assert not window.prompts.errors and shot.takes, [r.reason for r in window.generation.jobs()]
+    take = shot.takes[0]
+    assert (take.backend, take.model_id) == ("diffusers", REPO)
+    info = probe_video(bundle / take.media)
+    assert info.frame_count == 9 and (info.width, info.height) == (64, 36)  # the shot is 16:9 in a square frame
