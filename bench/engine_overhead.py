@@ -82,7 +82,7 @@ def run_direct(model: Path, work: Path) -> tuple[float, list[float]]:
 
 
 def _tiny_wan(folder: Path) -> Path:
-    spec = importlib.util.spec_from_file_location("tiny_models", ROOT / "tests" / "engine" / "tiny_models.py")
+    spec = importlib.util.spec_from_file_location("tiny_models", ROOT / "tests" / "support" / "tiny_models.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module.build_tiny_wan(folder)

@@ -43,7 +43,7 @@ PROMPT = "a lighthouse keeper climbs the stairs at night, storm outside, lamp li
 
 
 def _tokenizer():
-    spec = importlib.util.spec_from_file_location("tiny_models", ROOT / "tests" / "engine" / "tiny_models.py")
+    spec = importlib.util.spec_from_file_location("tiny_models", ROOT / "tests" / "support" / "tiny_models.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module.build_tokenizer()

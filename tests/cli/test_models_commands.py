@@ -3,7 +3,6 @@ in separate processes with HF_ENDPOINT / HF_HOME set, as a user runs them."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -12,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import fake_hub  # tests/support, on the test path
 import numpy as np
 import pytest
 from huggingface_hub.constants import DOWNLOAD_CHUNK_SIZE
@@ -20,18 +20,6 @@ from engine.video_io import probe_video, read_frames
 from studio.project import ProjectDocument
 from studio.project.model import EngineSettings, Project, Shot
 
-
-def _fake_hub():  # type: ignore[no-untyped-def]
-    """tests/fake_hub.py, shared by the CLI, engine and UI tests rather than copied."""
-    if "fake_hub" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("fake_hub", Path(__file__).parents[1] / "fake_hub.py")
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules["fake_hub"] = module
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return sys.modules["fake_hub"]
-
-
-fake_hub = _fake_hub()
 REPO = "tiny-org/tiny-wan"
 # Real checkpoints hold multi-GB files; huggingface_hub streams them in 10 MB chunks and resumes a dropped
 # connection from the last whole chunk, so the repo carries one asset bigger than two chunks (Wan's repos have

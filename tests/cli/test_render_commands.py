@@ -7,11 +7,9 @@ line offline with espeak-ng, save both into the project and export them into the
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-import types
 from pathlib import Path
 
+import cut_film_factory as factory  # tests/support, on the test path
 import cv2
 import numpy as np
 import opentimelineio as otio
@@ -21,21 +19,6 @@ from engine.video_io import probe_video
 from studio.cli.main import main
 from studio.project import ProjectDocument, store
 from studio.voice.wav_audio import read_wav, rms
-
-
-def _load_factory() -> types.ModuleType:
-    """The cut tests' film builders (tests/cut/cut_film_factory.py), shared rather than copied."""
-    if "cut_film_factory" in sys.modules:
-        return sys.modules["cut_film_factory"]
-    path = Path(__file__).parents[1] / "cut" / "cut_film_factory.py"
-    spec = importlib.util.spec_from_file_location("cut_film_factory", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["cut_film_factory"] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
-
-
-factory = _load_factory()
 
 
 @pytest.fixture

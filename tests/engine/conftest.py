@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import cv2
@@ -43,7 +42,6 @@ def still_file(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Tiny random Wan / LTX checkpoints saved in diffusers layout (built once per test session)."""
-    spec = importlib.util.spec_from_file_location("tiny_models", Path(__file__).with_name("tiny_models.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module.ensure_tiny_models(tmp_path_factory.getbasetemp() / "tiny-models")
+    import tiny_models  # tests/support, on the test path
+
+    return tiny_models.ensure_tiny_models(tmp_path_factory.getbasetemp() / "tiny-models")

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import struct
-import sys
 from pathlib import Path
 
+import fake_hub  # tests/support, on the test path
 import huggingface_hub.constants as hub_constants
 import pytest
 
@@ -21,17 +20,6 @@ from engine.progress import Cancelled, CancelToken, Progress
 from engine.request import GenerationRequest
 from engine.video_io import probe_video, read_frames
 
-
-def _fake_hub():  # type: ignore[no-untyped-def]
-    if "fake_hub" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("fake_hub", Path(__file__).parents[1] / "fake_hub.py")
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules["fake_hub"] = module
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return sys.modules["fake_hub"]
-
-
-fake_hub = _fake_hub()
 REPO = "tiny-org/tiny-wan"
 
 

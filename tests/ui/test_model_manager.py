@@ -3,10 +3,9 @@ in Settings, and the engine then finds the weights there."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
+import fake_hub  # tests/support, on the test path
 import huggingface_hub.constants as hub_constants
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -17,17 +16,6 @@ from studio.ui.background import TaskList
 from studio.ui.model_manager import ModelManager
 from studio.ui.settings_dialog import SettingsDialog, StudioSettings
 
-
-def _fake_hub():  # type: ignore[no-untyped-def]
-    if "fake_hub" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("fake_hub", Path(__file__).parents[1] / "fake_hub.py")
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules["fake_hub"] = module
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return sys.modules["fake_hub"]
-
-
-fake_hub = _fake_hub()
 REPO = "tiny-org/tiny-wan"
 
 

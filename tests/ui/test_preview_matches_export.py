@@ -13,12 +13,12 @@ to keep the test short; the comparison is the same at any size.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+import timeline_fixtures as fixtures  # tests/support, on the test path
 
 from engine.video_io import probe_video, read_frames
 from studio.cli.main import main as storyreel
@@ -27,10 +27,6 @@ from studio.timeline.layout import compute_layout
 from studio.ui.preview_player import PreviewPlayer
 from studio.ui.session import ProjectSession
 from studio.ui.timeline import TimelineView
-
-_spec = importlib.util.spec_from_file_location("timeline_fixtures", Path(__file__).with_name("timeline_fixtures.py"))
-fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixtures)
 
 pytestmark = pytest.mark.slow
 

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
+import timeline_fixtures as fixtures  # tests/support, on the test path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from studio.ui.preview_player import PreviewPlayer
 from studio.ui.session import ProjectSession
-
-_spec = importlib.util.spec_from_file_location("timeline_fixtures", Path(__file__).with_name("timeline_fixtures.py"))
-fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixtures)
 
 
 @pytest.fixture

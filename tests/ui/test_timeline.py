@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+import timeline_fixtures as fixtures  # tests/support, on the test path
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from studio.ui.session import ProjectSession
 from studio.ui.timeline import TimelineView
-
-sys.path.insert(0, str(Path(__file__).parent))
-_spec = importlib.util.spec_from_file_location("timeline_fixtures", Path(__file__).with_name("timeline_fixtures.py"))
-fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixtures)
 
 
 def open_timeline(qtbot, document, width: int = 900):

@@ -3,17 +3,11 @@ the preview follows the timeline's playhead, and the window's Export opens the d
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
+import timeline_fixtures as fixtures  # tests/support, on the test path
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from studio.ui.export_dialog import ExportDialog
-
-_spec = importlib.util.spec_from_file_location("timeline_fixtures", Path(__file__).with_name("timeline_fixtures.py"))
-fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixtures)
 
 
 def test_timeline_trim_in_window_undoes_from_the_edit_menu(qtbot, make_window, tmp_path):

@@ -225,14 +225,12 @@ def closed_port_url() -> str:
 
 def tiny_wan_checkpoint(root: Path) -> Path:
     """The engine tests' tiny Wan checkpoint (tests/engine/tiny_models.py), built once under ``root``."""
-    import importlib.util
     import shutil
 
     folder = Path(root) / "tiny-wan"
     if not folder.is_dir():
-        spec = importlib.util.spec_from_file_location("tiny_models", Path(__file__).parent / "engine" / "tiny_models.py")
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        import tiny_models as module
+
         partial = Path(root) / ".tiny-wan.partial"
         shutil.rmtree(partial, ignore_errors=True)
         module.build_tiny_wan(partial)
