@@ -9,6 +9,7 @@ from typing import Any
 from studio.project import Line, Project, ProjectDocument, Shot, store
 from studio.project import commands as cmd
 from studio.project.model import CAMERA_MOVES, new_seed
+from studio.timeline.layout import film_frames
 
 from .common import (
     UsageError,
@@ -237,7 +238,7 @@ def line_add_command(args: argparse.Namespace) -> int:
 def info_command(args: argparse.Namespace) -> int:
     document, report = ProjectDocument.open(args.path)
     project = document.project
-    total = project.total_frames()
+    total = film_frames(project)  # title cards, shots and credits: what the export renders
     data = {
         "title": project.title, "path": str(document.bundle), "fps": project.fps,
         "size": f"{project.width}x{project.height}", "schema_version": project.schema_version,

@@ -99,3 +99,15 @@ def test_info_reports_offline_media(cli, tmp_path: Path) -> None:  # type: ignor
     bundle = store.create_bundle(tmp_path / "o", Project(shots=[Shot(takes=[Take(media="media/takes/gone.mp4")])]))
     info = json.loads(cli("info", str(bundle), "--json").stdout)
     assert info["offline_media"] == ["media/takes/gone.mp4"]
+
+
+def test_info_running_time_is_the_films_cards_included(cli, tmp_path: Path) -> None:
+    from studio.project import ProjectDocument
+    from studio.project.model import Card, Project, Shot
+
+    project = Project(fps=24, shots=[Shot(prompt="The lamp", duration_frames=24)],
+                      cards=[Card(position="title", text="Night Watch", duration_frames=48),
+                             Card(position="credits", text="The end", duration_frames=12)])
+    bundle = ProjectDocument.create(tmp_path / "film", project).bundle
+    info = json.loads(cli("info", str(bundle), "--json").stdout)
+    assert (info["total_frames"], info["total_seconds"]) == (84, 3.5)  # what `render` makes, not just the shots
