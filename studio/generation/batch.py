@@ -57,8 +57,7 @@ def generate_shots(document: Editable, shot_ids: list[str] | None = None, *, bac
         service = GenerationService(engine, document)
         ids = list(shot_ids) if shot_ids else [shot.id for shot in document.project.shots]
         if missing_only:
-            submitted = service.generate_missing(backend=backend, model_id=model_id)
-            submitted.jobs[:] = [r for r in submitted.jobs if r.shot_id in ids]
+            submitted = service.generate_missing(ids, backend=backend, model_id=model_id)
         else:
             submitted = service.generate(ids, new_takes=takes, backend=backend, model_id=model_id)
         return wait_for(service, submitted.jobs, progress=progress, cancel=cancel)

@@ -158,10 +158,14 @@ class GenerationService:
                 jobs.append(self._submit(plan, priority))
         return Submitted(jobs, reused)
 
-    def generate_missing(self, *, backend: str | None = None, model_id: str | None = None) -> Submitted:
-        """One take for every shot with no usable take that is not already being generated."""
+    def generate_missing(self, shot_ids: list[str] | None = None, *, backend: str | None = None,
+                         model_id: str | None = None) -> Submitted:
+        """One take for every shot (of ``shot_ids``, default all) with no usable take that is not already
+        being generated."""
         busy = {r.shot_id for r in self.active_jobs()}
-        missing = [s for s in shots_missing_takes(self.project, self._bundle()) if s not in busy]
+        wanted = set(shot_ids) if shot_ids is not None else None
+        missing = [s for s in shots_missing_takes(self.project, self._bundle())
+                   if s not in busy and (wanted is None or s in wanted)]
         return self.generate(missing, backend=backend, model_id=model_id)
 
     def _submit(self, plan: PlannedTake, priority: int) -> JobRecord:

@@ -145,3 +145,10 @@ def test_the_cli_beside_the_editor_runs_each_job_once(tmp_path: Path) -> None:
     assert probe_video(document.bundle / document.project.shots[0].active().media).frame_count == 24 * 60
     with local_client(state, cache, in_process=True) as reopened:
         assert GenerationService(reopened, document).resume() == []  # nothing left to run a second time
+
+
+def test_missing_only_for_some_shots_queues_only_those(document: ProjectDocument, client: EngineClient) -> None:
+    second = document.project.shots[1].id
+    [take] = generate_shots(document, [second], missing_only=True, client=client)
+    assert document.project.shots[0].takes == [] and document.project.shot(second).active_take == take.id
+    assert [job.tag.split("/")[1] for job in client.jobs()] == [second]  # nothing else was sent to the engine
