@@ -10,6 +10,7 @@ from studio.project.errors import NotFound
 from studio.project.model import Project
 
 from .common import UsageError, open_document
+from .engine_commands import add_cluster_options, open_cluster_client
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="make N new, distinct takes per shot (a locked seed gives N seeds derived from it); "
                           "without it each shot gets its take (a locked seed's take is reused)")
     gen.add_argument("--missing-only", action="store_true", help="only shots without a usable take")
+    add_cluster_options(gen)
     gen.set_defaults(func=generate_command)
 
 
@@ -77,6 +79,7 @@ class _Bar:
 
 def generate_command(args: argparse.Namespace) -> int:
     from studio.generation import generate_shots
+    from studio.generation.batch import engine_dirs
 
     if args.model and args.backend == "animatic":
         raise UsageError("--model applies to the diffusers engine, not the animatic one")
@@ -85,12 +88,16 @@ def generate_command(args: argparse.Namespace) -> int:
     ids = _shot_ids(document.project, args.shot)
     if not document.project.shots:
         raise UsageError("this project has no shots yet (add some with `storyreel shot add`)")
+    assert document.bundle is not None
+    client = open_cluster_client(args, *engine_dirs(document.bundle))  # None: a worker on this computer
     bar = _Bar()
     try:
         takes = generate_shots(document, ids, backend=backend, model_id=args.model, takes=args.takes,
-                               missing_only=args.missing_only, progress=bar)
+                               missing_only=args.missing_only, client=client, progress=bar)
     finally:
         bar.close()
+        if client is not None:
+            client.close(keep_pending=False)
         if document.dirty:  # takes that finished are kept even when others failed
             document.save()
     if not takes:

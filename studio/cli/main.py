@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "studio.cli.import_command",  # import
     "studio.cli.generate_commands",  # generate
     "studio.cli.models_commands",  # models, models download
+    "studio.cli.engine_commands",  # engine status
     "studio.cli.voice_command",  # voice
     "studio.cli.render_commands",  # render, export
     "studio.cli.studio_command",  # studio

@@ -15,6 +15,7 @@ from studio.cut.formats import INTERCHANGE_FORMATS
 from studio.project import ProjectDocument
 
 from .common import open_document, parse_size, print_json
+from .engine_commands import add_cluster_options, checked_cluster, open_cluster_client
 
 SUBTITLE_MODES = ("none", "srt", "vtt", "burn")
 _SUFFIX_FORMATS = {".otio": "otio", ".otioz": "otioz", ".fcpxml": "fcpxml", ".xml": "fcpxml", ".edl": "edl"}
@@ -32,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="also write the cut as OTIO (.otio/.otioz/.fcpxml/.edl by suffix)")
     render.add_argument("--no-generate", action="store_true", help="fail instead of generating missing takes")
     render.add_argument("--json", action="store_true", help="print the export report as JSON")
+    add_cluster_options(render)
     render.set_defaults(func=render_command)
 
     export = sub.add_parser("export", help="write the cut as OTIO, FCPXML, EDL or subtitles (no video rendering)")
@@ -94,6 +96,7 @@ def render_command(args: argparse.Namespace) -> int:
     from studio.cut import export_film, export_interchange
     from studio.project.usable_media import lines_missing_audio, shots_missing_takes
 
+    checked_cluster(args)  # a refused address fails now, not after the narration
     document = open_document(args.path)
     bundle = document.bundle
     assert bundle is not None
@@ -108,7 +111,7 @@ def render_command(args: argparse.Namespace) -> int:
         with _ctrl_c_cancels(token):
             try:
                 if missing_shots:
-                    _generate(document, bar.phase("generate"), token)
+                    _generate(document, bar.phase("generate"), token, args)
                 if missing_lines:
                     _narrate(document, bar.phase("narrate"), token)
             finally:
@@ -139,12 +142,20 @@ def render_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _generate(document: ProjectDocument, progress: ProgressCallback, cancel: CancelToken) -> None:
+def _generate(document: ProjectDocument, progress: ProgressCallback, cancel: CancelToken,
+              args: argparse.Namespace) -> None:
     try:
         from studio.generation import generate_missing
+        from studio.generation.batch import engine_dirs
     except ImportError as exc:
         raise CutError(f"some shots have no take and take generation is not available here ({exc})") from exc
-    generate_missing(document, progress=progress, cancel=cancel)
+    assert document.bundle is not None
+    client = open_cluster_client(args, *engine_dirs(document.bundle))  # None: a worker on this computer
+    try:
+        generate_missing(document, client=client, progress=progress, cancel=cancel)
+    finally:
+        if client is not None:
+            client.close(keep_pending=False)
 
 
 def _narrate(document: ProjectDocument, progress: ProgressCallback, cancel: CancelToken) -> None:

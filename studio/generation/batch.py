@@ -115,7 +115,7 @@ def wait_for(service: GenerationService, jobs: list[JobRecord], *, progress: Pro
     return made
 
 
-def generate_missing(document: Editable, *, progress: ProgressCallback = no_progress,
-                     cancel: CancelToken | None = None) -> list[Take]:
-    """One take for every shot that has no usable take."""
-    return generate_shots(document, missing_only=True, progress=progress, cancel=cancel)
+def generate_missing(document: Editable, *, client: EngineClient | None = None,
+                     progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> list[Take]:
+    """One take for every shot that has no usable take (through ``client`` when given: a cluster, say)."""
+    return generate_shots(document, missing_only=True, client=client, progress=progress, cancel=cancel)

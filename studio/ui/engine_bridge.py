@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.client import EngineClient
+from studio.project import StoryreelError
 
 ClientFactory = Callable[[Path, Path | None], EngineClient]
 
@@ -72,7 +73,11 @@ class EngineBridge(QObject):
                 return False
         except OSError:
             return False
-        self.client()
+        try:
+            self.client()
+        except StoryreelError as exc:  # e.g. the chosen cluster is refused: the project still opens
+            self.failedToStart.emit(str(exc))
+            return False
         return True
 
     def poll_now(self) -> None:

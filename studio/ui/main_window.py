@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
                  parent: QWidget | None = None, engine_factory: ClientFactory = spawned_worker) -> None:
         super().__init__(parent)
         self.settings = StudioSettings(settings)
-        self.engine_factory = engine_factory  # how this window runs the engine (a spawned worker by default)
+        self.engine_factory = engine_factory  # how this window runs a local engine (a spawned worker by default)
         self.prompts = prompts or Prompts(self)
         self.prompts.parent = self
         self.tasks = TaskList(self)
@@ -117,8 +117,9 @@ class MainWindow(QMainWindow):
         session = ProjectSession(document, self)
         self.session = session
         if document.bundle is not None:
+            # The settings' engine (this computer, or a Ray cluster) is read here: a change applies to the next project.
             self.engine = EngineBridge(document.bundle / store.CACHE / "engine", document.bundle / store.CACHE / "takes",
-                                       self, factory=self.engine_factory)
+                                       self, factory=self.settings.engine_factory(self.engine_factory))
             self.generation = GenerationQueue(session, self.engine, self)
             self.generation.message.connect(self.say)
             self.generation.resume()
@@ -284,6 +285,9 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.autosaver.set_interval(self.settings.autosave_interval_s))
+        place = (self.settings.engine_place, self.settings.cluster_address)
+        dialog.accepted.connect(lambda: place != (self.settings.engine_place, self.settings.cluster_address)
+                                and self.say("The engine setting applies to the next project you open."))
         dialog.open()
 
     def show_models(self) -> None:

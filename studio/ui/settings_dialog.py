@@ -1,4 +1,5 @@
-"""Settings: ElevenLabs key (kept in the OS keyring), model folder, device, default engine, autosave interval.
+"""Settings: ElevenLabs key (kept in the OS keyring), model folder, device, default engine, where the engine runs
+(this computer or a Ray cluster, whose token is kept in the keyring too), autosave interval.
 
 The model folder is not a Qt setting: it lives in the model store's small JSON config (``engine.model_store``),
 which the engine worker and ``storyreel models`` read too, so all three look for weights in one place.
@@ -6,6 +7,7 @@ which the engine worker and ``storyreel models`` read too, so all three look for
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -26,10 +28,12 @@ from PySide6.QtWidgets import (
 
 from studio.project import StoryreelError
 
+from . import engine_choice
 from .autosave import DEFAULT_INTERVAL_S
 
 DEVICES = (("Automatic", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda"), ("Apple GPU (MPS)", "mps"))
 BACKENDS = (("Animatic (CPU, instant)", "animatic"), ("Diffusers video model", "diffusers"))
+ENGINE_PLACES = (("This computer", engine_choice.LOCAL), ("Ray cluster", engine_choice.CLUSTER))
 
 
 class StudioSettings:
@@ -66,6 +70,20 @@ class StudioSettings:
     @property
     def default_backend(self) -> str:
         return str(self._get("engine/backend", "animatic"))
+
+    @property
+    def engine_place(self) -> str:
+        """Where projects opened from now on generate: ``local`` (this computer) or ``cluster``."""
+        value = str(self._get("engine/place", engine_choice.LOCAL))
+        return value if value in (engine_choice.LOCAL, engine_choice.CLUSTER) else engine_choice.LOCAL
+
+    @property
+    def cluster_address(self) -> str:
+        return str(self._get("engine/cluster_address", "")).strip()
+
+    def engine_factory(self, local: engine_choice.ClientFactory) -> engine_choice.ClientFactory:
+        """How a project opened now runs its engine: the cluster's client, or ``local`` (the window's)."""
+        return engine_choice.chosen_factory(self.engine_place, self.cluster_address, local)
 
     def recent_projects(self) -> list[str]:
         value = self.qsettings.value("recent/projects", [])
@@ -121,6 +139,7 @@ class SettingsDialog(QDialog):
             self.backend.addItem(label, value)
         self.backend.setCurrentIndex(max(0, self.backend.findData(settings.default_backend)))
         form.addRow("Default engine", self.backend)
+        self._add_engine_place(form)
         self.autosave = QSpinBox(self)
         self.autosave.setRange(0, 3600)
         self.autosave.setSuffix(" s")
@@ -135,6 +154,69 @@ class SettingsDialog(QDialog):
         browse.clicked.connect(self._browse)
         self.clear_key.clicked.connect(self._forget_key)
         self._show_key_status()
+
+    def _add_engine_place(self, form: QFormLayout) -> None:
+        self.engine_place = QComboBox(self)
+        for label, value in ENGINE_PLACES:
+            self.engine_place.addItem(label, value)
+        self.engine_place.setCurrentIndex(max(0, self.engine_place.findData(self.settings.engine_place)))
+        form.addRow("Generate on", self.engine_place)
+        self.cluster_address = QLineEdit(self.settings.cluster_address, self)
+        self.cluster_address.setPlaceholderText("head HOST:PORT (e.g. 127.0.0.1:6379 through an SSH tunnel)")
+        form.addRow("Cluster address", self.cluster_address)
+        token_row = QHBoxLayout()
+        self.cluster_token = QLineEdit(self)
+        self.cluster_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.cluster_token.setPlaceholderText("Paste the cluster's token to store it in the system keyring")
+        self.forget_token = QPushButton("Forget token", self)
+        token_row.addWidget(self.cluster_token, 1)
+        token_row.addWidget(self.forget_token)
+        form.addRow("Cluster token", token_row)
+        self.engine_status = QLabel(self)
+        self.engine_status.setProperty("role", "hint")
+        self.engine_status.setWordWrap(True)
+        form.addRow("", self.engine_status)
+        self.engine_place.currentIndexChanged.connect(self._show_engine_status)
+        self.forget_token.clicked.connect(self._forget_token)
+        self._show_engine_status()
+
+    def _show_engine_status(self) -> None:
+        cluster = self.engine_place.currentData() == engine_choice.CLUSTER
+        self.cluster_address.setEnabled(cluster)
+        self.cluster_token.setEnabled(cluster)
+        self.forget_token.setEnabled(cluster)
+        if not cluster:
+            self.engine_status.setText("Takes are generated on this computer. A change here applies to the next "
+                                       "project you open.")
+            return
+        if os.environ.get(engine_choice.TOKEN_ENV, "").strip():
+            token = f"{engine_choice.TOKEN_ENV} is set and is used as the token."
+        elif engine_choice.stored_token()[0]:
+            token = "A token is stored in the keyring."
+        else:
+            token = (f"No token yet (a cluster on another machine needs one; {engine_choice.TOKEN_ENV} works "
+                     "where there is no keyring).")
+        self.engine_status.setText(f"{token} The project that is open keeps its engine; the next project you "
+                                   "open generates on the cluster.")
+
+    def _forget_token(self) -> None:
+        removed = engine_choice.forget_token()
+        self.engine_status.setText("The stored token was removed." if removed else "No token was stored.")
+
+    def store_engine_place(self) -> bool:
+        """Check the cluster choice and keep the typed token; False (with the reason shown) when it cannot be used."""
+        if self.engine_place.currentData() != engine_choice.CLUSTER:
+            return True
+        typed = self.cluster_token.text().strip()
+        try:
+            engine_choice.check_address(self.cluster_address.text(), typed or engine_choice.cluster_token())
+            if typed:
+                engine_choice.store_token(typed)
+        except StoryreelError as exc:
+            self.engine_status.setText(str(exc))
+            return False
+        self.cluster_token.clear()
+        return True
 
     @staticmethod
     def _saved_folder() -> str:
@@ -210,10 +292,12 @@ class SettingsDialog(QDialog):
         return True
 
     def accept(self) -> None:
-        if not self.store_key() or not self.store_model_folder():
+        if not self.store_key() or not self.store_model_folder() or not self.store_engine_place():
             return
         q = self.settings.qsettings
         q.setValue("engine/device", self.device.currentData())
         q.setValue("engine/backend", self.backend.currentData())
+        q.setValue("engine/place", self.engine_place.currentData())
+        q.setValue("engine/cluster_address", self.cluster_address.text().strip())
         q.setValue("autosave/interval_s", self.autosave.value())
         super().accept()
