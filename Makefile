@@ -16,7 +16,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet torch==2.13.0 -e ".[test,dev]"
+	$(PY) -m pip install --quiet torch==2.13.0 -e ".[test,dev,cluster]"
 	touch $(STAMP)
 
 $(WORKCOPY):

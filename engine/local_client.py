@@ -18,3 +18,18 @@ def local_client(state_dir: Path, cache_dir: Path | None = None, *, in_process: 
     from engine.worker_client import WorkerClient
 
     return WorkerClient(state_dir, cache_dir, backend_options=backend_options, persist=persist)
+
+
+def engine_client(state_dir: Path, cache_dir: Path | None = None, *, cluster: str | None = None,
+                  token: str | None = None, persist: bool = True,
+                  backend_options: dict[str, dict[str, Any]] | None = None, in_process: bool = False) -> EngineClient:
+    """The engine the settings ask for: this machine (``cluster`` None) or a Ray cluster at ``cluster``.
+
+    A cluster address is checked first (``engine.cluster.ClusterRefused`` says why one is refused, e.g. a
+    remote address without a token, or Ray not installed)."""
+    if cluster is None:
+        return local_client(state_dir, cache_dir, in_process=in_process, persist=persist,
+                            backend_options=backend_options)
+    from engine.cluster import RayClient
+
+    return RayClient(cluster, state_dir, cache_dir, token=token, persist=persist, backend_options=backend_options)
