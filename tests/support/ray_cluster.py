@@ -161,8 +161,14 @@ def _stop_shared() -> None:
 @pytest.fixture(scope="session")
 def ray_cluster() -> RayTestCluster:
     """A running two-CPU Ray head on loopback with token auth (shared by every module that imports this)."""
-    pytest.importorskip("ray", reason='the render farm needs Ray: pip install "storyreel[cluster]"')
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        pytest.skip('the render farm needs Ray: pip install "storyreel[cluster]"')
     cluster = acquire()
+    # Ray reads its auth mode once per process, when it first loads: this driver speaks token auth from the start.
+    for name in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"):
+        os.environ[name] = cluster.env[name]
     try:
         yield cluster
     finally:
