@@ -74,14 +74,23 @@ def open_cluster_client(args: argparse.Namespace, state_dir: Path, cache_dir: Pa
         return None
     address, token = chosen
     from engine.cluster import ClusterRefused
-    from engine.local_client import engine_client
 
     try:
-        return engine_client(state_dir, cache_dir, cluster=address, token=token, persist=False)
+        return _cluster_client(address, state_dir, cache_dir, token)
     except ClusterRefused as exc:
         raise ClusterUnavailable(f"cluster {args.cluster!r} refused: {exc}") from None
     except (ConnectionError, TimeoutError, RuntimeError) as exc:  # ray.init's ways of saying "nobody there"
         raise ClusterUnavailable(f"cannot reach the cluster at {args.cluster!r}: {_first_line(exc)}") from None
+
+
+def _cluster_client(address: str, state_dir: Path, cache_dir: Path, token: str | None) -> EngineClient:
+    try:
+        from engine.local_client import engine_client
+    except ImportError:  # an engine without the one chooser yet: the cluster's client itself
+        from engine.cluster import RayClient
+
+        return RayClient(address, state_dir, cache_dir, token=token, persist=False)
+    return engine_client(state_dir, cache_dir, cluster=address, token=token, persist=False)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -128,7 +137,7 @@ def status_command(args: argparse.Namespace) -> int:
         raise ClusterUnavailable(f"cannot reach the cluster at {args.cluster!r}: {_first_line(exc)}") from None
     report = _plain(status)
     if args.json:
-        print_json({"engine": "cluster", "address": address, **report})
+        print_json({"engine": "cluster", **report})
     else:
         for line in cluster_lines(address, report):
             print(line)
@@ -166,13 +175,17 @@ def cluster_lines(address: str, report: dict[str, Any]) -> list[str]:
     lines = [f"engine: Ray cluster at {address} — {len(nodes)} node(s), {len(actors)} engine actor(s)"]
     for node in nodes:
         state = "alive" if node.get("alive", True) else "dead"
+        free = node.get("free_memory_bytes")
+        memory = f"{_gb(free)} free of {_gb(node.get('memory_bytes'))}" if free is not None else \
+            f"{_gb(node.get('memory_bytes'))}"
         lines.append(f"node {str(node.get('id', '?'))[:12]} {node.get('address', '?')} ({state}): "
-                     f"{node.get('cpus', 0):g} CPUs, {node.get('gpus', 0):g} GPUs, "
-                     f"memory {_gb(node.get('memory_free'))} free of {_gb(node.get('memory'))}")
+                     f"{node.get('cpus', 0):g} CPUs, {node.get('gpus', 0):g} GPUs, memory {memory}")
     for actor in actors:
-        model = actor.get("model") or "no model loaded"
-        busy = f"running {actor['job']}" if actor.get("job") else "idle"
-        lines.append(f"actor {str(actor.get('id', '?'))[:12]} on node {str(actor.get('node', '?'))[:12]}: "
-                     f"{actor.get('backend', '?')}, {model}, {busy}")
-    lines.append(f"jobs: {len(report.get('running') or [])} running, {len(report.get('queued') or [])} queued")
+        holds = ", ".join(x for x in (actor.get("backend"), actor.get("model")) if x) or "nothing loaded yet"
+        busy = f"running {actor['busy_job']}" if actor.get("busy_job") else "idle"
+        lines.append(f"actor {actor.get('id', '?')} ({actor.get('kind', '?')}) on node "
+                     f"{str(actor.get('node', '?'))[:12]}: {holds}; {busy}")
+    queued = report.get("jobs_queued")
+    lines.append(f"jobs: {len(report.get('jobs_running') or [])} running"
+                 + (f", {queued} queued" if queued is not None else ""))
     return lines

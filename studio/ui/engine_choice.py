@@ -97,9 +97,14 @@ def cluster_factory(address: str) -> ClientFactory:
         token = cluster_token()
         checked = check_address(address, token)
         from engine.cluster import ClusterRefused
-        from engine.local_client import engine_client
 
         try:
+            try:
+                from engine.local_client import engine_client
+            except ImportError:  # an engine without the one chooser yet: the cluster's client itself
+                from engine.cluster import RayClient
+
+                return RayClient(checked, state_dir, cache_dir, token=token)
             return engine_client(state_dir, cache_dir, cluster=checked, token=token)
         except ClusterRefused as exc:
             raise ClusterUnavailable(f"the cluster {address} was refused: {exc}") from None

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pytest
 import ray_cluster as loopback
 
 from engine.video_io import read_frames
@@ -15,13 +14,6 @@ from studio.project import ProjectDocument
 from studio.project.model import Project, Shot
 
 ray_cluster = loopback.ray_cluster  # the session's loopback cluster, a fixture by this name
-
-
-@pytest.fixture
-def cluster_client_module() -> None:
-    # TEMPORARY: engine/cluster (the Ray client, written in parallel) had not landed when these tests were
-    # committed; remove this guard once it has, so a missing module fails instead of skipping.
-    pytest.importorskip("engine.cluster", reason="engine/cluster has not landed yet")
 
 
 def _film(folder: Path) -> Path:
@@ -43,8 +35,7 @@ def _takes(bundle: Path) -> list[list[np.ndarray]]:
     return frames
 
 
-def test_generate_on_the_cluster_makes_the_takes_local_generation_makes(cli, tmp_path: Path, cluster_client_module,
-                                                                        ray_cluster) -> None:
+def test_generate_on_the_cluster_makes_the_takes_local_generation_makes(cli, tmp_path: Path, ray_cluster) -> None:
     token_file = tmp_path / "token"
     token_file.write_text(ray_cluster.token + "\n")
     env = {k: v for k, v in ray_cluster.env.items() if k != "RAY_AUTH_TOKEN"}  # the file is the only token
@@ -63,7 +54,7 @@ def test_generate_on_the_cluster_makes_the_takes_local_generation_makes(cli, tmp
             assert np.array_equal(a, b)  # the animatic is bit-for-bit the same on the cluster
 
 
-def test_engine_status_lists_the_cluster_node(cli, cluster_client_module, ray_cluster) -> None:
+def test_engine_status_lists_the_cluster_node(cli, ray_cluster) -> None:
     shown = cli("engine", "status", "--cluster", ray_cluster.address, env=ray_cluster.env)
     assert shown.returncode == 0, shown.stderr
     assert f"Ray cluster at {ray_cluster.address}" in shown.stdout and "1 node(s)" in shown.stdout
@@ -82,7 +73,7 @@ def test_engine_status_of_this_computer(cli) -> None:
     assert report["engine"] == "local" and report["cpus"] >= 1 and report["machine"]["ram_gb"] > 0
 
 
-def test_refused_addresses_are_one_line_exit_2(cli, tmp_path: Path, cluster_client_module) -> None:
+def test_refused_addresses_are_one_line_exit_2(cli, tmp_path: Path) -> None:
     film = _film(tmp_path / "film")
     no_token = {"RAY_AUTH_TOKEN": ""}
     for args in (["generate", str(film), "--cluster", "10.20.30.40:6379"],
