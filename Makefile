@@ -36,8 +36,13 @@ lint: $(STAMP)
 
 # Tests marked `playback` drive Qt's real multimedia backend, so they run on an X server (Xvfb) with the xcb
 # platform; everything else runs offscreen. On a desktop session xvfb-run still gives them their own display.
+# Tests marked `cluster` drive a loopback Ray cluster; Ray keeps one driver per process, so each of their files
+# runs in its own pytest process.
+CLUSTER_TESTS := $(wildcard tests/*/test_cluster_*.py tests/*/test_ray_client*.py)
+
 test: lint
-	$(PY) -m pytest -q -m "not playback"
+	$(PY) -m pytest -q -m "not playback and not cluster"
+	for f in $(CLUSTER_TESTS); do $(PY) -m pytest -q -p no:cacheprovider $$f || exit 1; done
 	xvfb-run -a env QT_QPA_PLATFORM=xcb $(PY) -m pytest -q -m playback
 
 bench: $(STAMP)

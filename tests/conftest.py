@@ -14,3 +14,15 @@ os.environ.pop("ELEVENLABS_API_KEY", None)
 os.environ.pop("STORYREEL_ELEVENLABS_BASE_URL", None)
 # A keyring backend that stores nothing, so tests never touch (or hang on) a desktop keyring.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+
+_CLUSTER_MODULES = ("test_cluster_", "test_ray_client")
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """The render-farm tests share one Ray driver per process; they get the `cluster` marker by module name."""
+    import pytest
+
+    for item in items:
+        if item.path.name.startswith(_CLUSTER_MODULES):
+            item.add_marker(pytest.mark.cluster)

@@ -98,6 +98,7 @@ def start_cluster(num_cpus: int = 2) -> RayTestCluster:
     # Short: Ray's unix socket paths live under it and must stay under ~107 characters.
     temp_dir = Path(tempfile.mkdtemp(prefix="srray-", dir="/tmp"))
     env = clean_env(token)
+    env["STORYREEL_NODE_DIR"] = str(temp_dir / "node")  # each test cluster starts with an empty node cache
     port = free_port()
     cluster = RayTestCluster(f"127.0.0.1:{port}", token, temp_dir, env)
     try:
