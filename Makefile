@@ -31,7 +31,7 @@ studio: $(STAMP) $(WORKCOPY)
 	QT_QPA_PLATFORM= $(VENV)/bin/storyreel studio $(WORKCOPY)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check studio engine resources tests bench packaging setup.py
+	$(VENV)/bin/ruff check studio engine resources tests bench tools packaging setup.py
 	$(VENV)/bin/lint-imports
 
 # Tests marked `playback` drive Qt's real multimedia backend, so they run on an X server (Xvfb) with the xcb
@@ -49,7 +49,7 @@ bench: $(STAMP)
 	$(PY) bench/run_all.py
 
 screenshots: $(STAMP)
-	$(PY) packaging/screenshots.py docs/screenshots
+	$(PY) tools/screenshots/screenshots.py docs/screenshots
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

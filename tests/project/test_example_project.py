@@ -171,8 +171,8 @@ def test_storyreel_info_opens_a_fresh_copy(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_the_committed_bundle_matches_its_build_script(example: Project) -> None:
-    """packaging/make_example.py describes the same film as the committed project.json (nobody edited one alone)."""
-    script = ROOT / "packaging" / "make_example.py"
+    """tools/example_film/make_example.py describes the same film as the committed project.json (nobody edited one alone)."""
+    script = ROOT / "tools" / "example_film" / "make_example.py"
     spec = importlib.util.spec_from_file_location("make_example", script)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

@@ -1,6 +1,6 @@
 """Build the bundled example project, resources/examples/the-lighthouse-keeper.storyreel, from scratch.
 
-    .venv/bin/python packaging/make_example.py [--out PATH]
+    .venv/bin/python tools/example_film/make_example.py [--out PATH]
 
 The film is written here as data and saved through the real project API (so it validates like any project);
 its reference stills are painted in code or graded from scikit-image's CC0 sample photos (example_stills.py),
@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from example_music import Cue, compose, write_aac
 from example_stills import STILLS
@@ -40,7 +40,7 @@ from studio.project.model import (
     Voice,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = ROOT / "resources" / "examples" / "the-lighthouse-keeper.storyreel"
 STILL_FOLDER = "media/stills"
 MUSIC_MEDIA = "media/music/gull-rock-score.m4a"

@@ -1,4 +1,4 @@
-"""Screenshots of the editor's main states, for the docs: ``python packaging/screenshots.py OUTDIR``.
+"""Screenshots of the editor's main states, for the docs: ``python tools/screenshots/screenshots.py OUTDIR``.
 
 Runs the real main window offscreen on a copy of the example project (the-lighthouse-keeper), gives most of
 its shots animatic takes and narrates its lines (offline espeak), and writes:
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 EXAMPLE = ROOT / "resources" / "examples" / "the-lighthouse-keeper.storyreel"
 LEAVE_WITHOUT_TAKE = 2  # the last shots stay ungenerated, so the storyboard shows that state too
