@@ -11,6 +11,8 @@ from typing import Any
 from studio.project import ProjectDocument, StoryreelError
 from studio.project.model import MAX_SHOT_SECONDS, parse_aspect
 
+from .terminal_text import raw_stdout
+
 
 class UsageError(StoryreelError):
     """Bad command-line input (exit code 2, one line on stderr)."""
@@ -72,7 +74,8 @@ def open_document(path: str | Path) -> ProjectDocument:
 
 
 def print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False))
+    # Past the terminal escaping: json.dumps escapes control characters itself, and the text must stay exact.
+    print(json.dumps(value, indent=2, ensure_ascii=False), file=raw_stdout(sys.stdout))
 
 
 def seconds(frames: int, fps: int) -> str:

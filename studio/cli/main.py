@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from pydantic import ValidationError
 
 from studio import __version__
 from studio.project import StoryreelError
+from studio.project.store import validation_error
+
+from .os_errors import is_user_os_error, os_error_message
+from .terminal_text import EscapingStream, shown
 
 # Each module defines ``register(subparsers)``; its subcommands set ``func`` on their parser.
 COMMAND_MODULES = (
@@ -25,7 +33,48 @@ COMMAND_MODULES = (
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2 (argparse's default prints usage too)
-        self.exit(2, f"storyreel: error: {message}\n")
+        self.exit(2, f"storyreel: error: {shown(message)}\n")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so cleanups run (temp files go, finished takes are saved)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def _cli_process() -> Iterator[None]:
+    """What ``storyreel`` changes in its process while a command runs: SIGTERM cleans up like Ctrl-C, and
+    everything printed on stdout has its control characters escaped (JSON output writes past it)."""
+    previous_stdout = sys.stdout
+    sys.stdout = EscapingStream(previous_stdout)  # type: ignore[assignment]
+    try:
+        previous_term = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (a test calling main() from a worker)
+        previous_term = None
+    try:
+        yield
+    finally:
+        sys.stdout = previous_stdout
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
+
+
+def _undecodable_argument(argv: Sequence[str]) -> str | None:
+    """Arguments that are not valid UTF-8 reach Python as lone surrogates; they cannot be saved or printed."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return arg.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+    return None
+
+
+def _error(message: str) -> int:
+    print(f"storyreel: error: {shown(message)}", file=sys.stderr)
+    return 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,16 +93,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    bad = _undecodable_argument(sys.argv[1:] if argv is None else argv)
+    if bad is not None:
+        return _error(f"an argument is not valid UTF-8 text ({bad}); check the file name or the text's encoding")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
     try:
-        result = args.func(args)
+        with _cli_process():
+            result = args.func(args)
     except StoryreelError as exc:
-        print(f"storyreel: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(str(exc))
+    except ValidationError as exc:  # a value the document model refuses (an over-long title, prompt, name)
+        return _error(str(validation_error(exc, None)))
+    except OSError as exc:
+        if not is_user_os_error(exc):
+            raise
+        return _error(os_error_message(exc))
+    except Terminated:
+        print("storyreel: cancelled (terminated)", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("storyreel: cancelled", file=sys.stderr)
         return 130

@@ -13,8 +13,9 @@ from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback
 from studio.cut.errors import CutError
 from studio.cut.formats import INTERCHANGE_FORMATS
 from studio.project import ProjectDocument
+from studio.project.output_paths import check_output_path
 
-from .common import open_document, parse_size, print_json
+from .common import UsageError, open_document, parse_size, print_json
 from .engine_commands import add_cluster_options, checked_cluster, open_cluster_client
 
 SUBTITLE_MODES = ("none", "srt", "vtt", "burn")
@@ -76,20 +77,24 @@ class _OneBar:
 
 @contextmanager
 def _ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
-    """The first Ctrl-C asks the work to stop cleanly (no half-written files); a second one kills."""
+    """The first Ctrl-C (or SIGTERM) asks the work to stop cleanly (no half-written files); a second one kills."""
+    previous: dict[int, object] = {}
+
     def on_interrupt(signum, frame) -> None:
         token.cancel()
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signum, previous[signum])
 
     try:
-        previous = signal.signal(signal.SIGINT, on_interrupt)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, on_interrupt)
     except ValueError:  # not the main thread (tests calling main() from a worker)
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def render_command(args: argparse.Namespace) -> int:
@@ -100,6 +105,7 @@ def render_command(args: argparse.Namespace) -> int:
     document = open_document(args.path)
     bundle = document.bundle
     assert bundle is not None
+    _check_render_outputs(args, document)
     missing_shots = shots_missing_takes(document.project, bundle)
     missing_lines = lines_missing_audio(document.project, bundle)
     if missing_shots and args.no_generate:
@@ -142,6 +148,18 @@ def render_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_render_outputs(args: argparse.Namespace, document: ProjectDocument) -> None:
+    """Every file a render writes, checked before any work starts (the film, its sidecar, the OTIO)."""
+    check_output_path(args.output, document.bundle, what="video")
+    mode = args.subtitles or document.project.export.subtitles
+    if mode in ("srt", "vtt"):
+        check_output_path(args.output.with_suffix(f".{mode}"), document.bundle, what="subtitle")
+    if args.otio is not None:
+        check_output_path(args.otio, document.bundle, what="timeline")
+        if args.otio.resolve() == args.output.resolve():
+            raise UsageError("--otio and -o name the same file; give the timeline its own name")
+
+
 def _generate(document: ProjectDocument, progress: ProgressCallback, cancel: CancelToken,
               args: argparse.Namespace) -> None:
     try:
@@ -172,6 +190,7 @@ def export_command(args: argparse.Namespace) -> int:
     from studio.cut import export_interchange
 
     document = open_document(args.path)
+    check_output_path(args.output, document.bundle, what=args.fmt)
     written = export_interchange(document, args.output, args.fmt)
     print(f"wrote {written}")
     return 0
