@@ -44,6 +44,9 @@ def build_menus(window: QMainWindow, a: Actions, undo: UndoActions, docks: dict[
     view_menu = bar.addMenu("&View")
     for dock in docks.values():
         view_menu.addAction(dock.toggleViewAction())
+    help_menu = bar.addMenu("&Help")
+    welcome = help_menu.addAction("&Welcome")  # the first-run page again (studio.ui.welcome_page connects it)
+    welcome.setObjectName("action_welcome")
 
     toolbar = window.addToolBar("Main")
     toolbar.setObjectName("toolbar_main")

@@ -7,6 +7,7 @@ its shots animatic takes and narrates its lines (offline espeak), and writes:
   03-generating.png     a take generating in the engine worker (queue progress, storyboard badge)
   04-export.png         the export dialog finishing an export, over the window
   05-timeline.png       the timeline close up (filmstrips, a crossfade, narration waveforms, music)
+  06-welcome.png        the first-run welcome page over the empty window (``--welcome-only`` draws just this one)
 The preview runs in its frame mode, since QtMultimedia video items render nothing offscreen.
 """
 
@@ -111,6 +112,21 @@ def save(widget_or_pixmap, path: Path) -> None:
     log(f"wrote {path}")
 
 
+def save_welcome(app, window, path: Path) -> None:
+    """The welcome page as a first start shows it, over the empty window; closed again with Skip."""
+    from engine.model_store import ModelStore
+    from studio.ui.app_log import log_dir
+    from studio.ui.welcome_facts import gather
+    from studio.ui.welcome_page import Welcome
+
+    welcome = Welcome(window, window.settings.qsettings, lambda: gather(ModelStore(None), log_dir()))
+    page = welcome.show()
+    settle(app, 0.5)
+    save(over_window(window, page), path)
+    page.skip_button.click()
+    settle(app, 0.2)
+
+
 def over_window(window, dialog):
     """The window with a dialog centred on it, dimmed behind (a top-level dialog is not in window.grab())."""
     from PySide6.QtCore import QRect, Qt
@@ -134,6 +150,7 @@ def over_window(window, dialog):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path)
+    parser.add_argument("--welcome-only", action="store_true", help="draw 06-welcome.png only")
     args = parser.parse_args()
     args.outdir.mkdir(parents=True, exist_ok=True)
 
@@ -163,7 +180,13 @@ def main() -> int:
         window.resize(1600, 1000)
         window.show()
         settle(app, 0.5)
-        save(window, args.outdir / "01-start.png")
+        if not args.welcome_only:
+            save(window, args.outdir / "01-start.png")
+        save_welcome(app, window, args.outdir / "06-welcome.png")
+        if args.welcome_only:
+            window.shutdown()
+            window.close()
+            return 0
 
         bundle = prepare_project(work)
         assert window.open_project(bundle), "the example project did not open"
