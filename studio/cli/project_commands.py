@@ -9,6 +9,7 @@ from typing import Any
 from studio.project import Line, Project, ProjectDocument, Shot, store
 from studio.project import commands as cmd
 from studio.project.model import CAMERA_MOVES, new_seed
+from studio.project.reference_image import check_reference_image
 from studio.timeline.layout import film_frames
 
 from .common import (
@@ -90,6 +91,9 @@ def _shot_options(parser: argparse.ArgumentParser) -> None:
 
 
 def new_project(args: argparse.Namespace) -> int:
+    name = Path(args.path).name
+    if not args.path.strip() or name in ("", ".", "..") or not name.removesuffix(store.BUNDLE_SUFFIX).strip():
+        raise UsageError(f"{args.path!r} is not a project name; give one, e.g. `storyreel new film`")
     path = store.bundle_path(args.path)
     title = args.title or path.name.removesuffix(store.BUNDLE_SUFFIX)
     width, height = args.size
@@ -118,19 +122,21 @@ def _shot_values(args: argparse.Namespace, document: ProjectDocument) -> dict[st
     if args.notes is not None:
         values["notes"] = args.notes
     if args.ref is not None:
-        _check_image(args.ref)
+        check_reference_image(args.ref)
         assert document.bundle is not None
-        values["reference"] = store.import_media(document.bundle, args.ref)
+        # The name it will have in media/; the file is copied only once the edit is accepted.
+        values["reference"] = store.media_name_for(document.bundle, args.ref)
     return values
 
 
-def _check_image(path: Path) -> None:
-    import cv2
-
-    if not path.is_file():
-        raise UsageError(f"{path}: reference image not found")
-    if cv2.imread(str(path)) is None:
-        raise UsageError(f"{path}: not an image OpenCV can read (use PNG, JPEG, WebP or TIFF)")
+def _copy_reference(document: ProjectDocument, shot_id: str, args: argparse.Namespace) -> None:
+    """Copy the accepted reference still into the bundle (under another name if one appeared meanwhile)."""
+    if args.ref is None:
+        return
+    assert document.bundle is not None
+    copied = store.import_media(document.bundle, args.ref)
+    if copied != document.project.shot(shot_id).reference:
+        document.execute(cmd.edit_shot(shot_id, reference=copied))
 
 
 def shot_add(args: argparse.Namespace) -> int:
@@ -141,6 +147,7 @@ def shot_add(args: argparse.Namespace) -> int:
     values.setdefault("duration_frames", document.project.fps * 4)
     shot = Shot(**values)
     document.execute(cmd.AddShot(shot))
+    _copy_reference(document, shot.id, args)
     document.save()
     print(shot.id)
     return 0
@@ -178,6 +185,7 @@ def shot_edit(args: argparse.Namespace) -> int:
     if not values:
         raise UsageError("nothing to change: give at least one option such as --prompt or --duration")
     document.execute(cmd.edit_shot(args.shot_id, **values))
+    _copy_reference(document, args.shot_id, args)
     document.save()
     print(f"edited {args.shot_id}: {', '.join(values)}")
     return 0
@@ -219,6 +227,8 @@ def line_add_command(args: argparse.Namespace) -> int:
         )
     batch: list[cmd.Command] = []
     speaker_id = None
+    if args.speaker is not None and not args.speaker.strip():
+        raise UsageError("the speaker's name is empty; give a name, or leave out --speaker for the narrator")
     if args.speaker:
         character = project.character_by_name(args.speaker)
         if character is None:

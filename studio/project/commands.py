@@ -106,6 +106,18 @@ def edit_shot(shot_id: str, merge_key: str | None = None, **values: Any) -> SetF
     return SetFields("shot", (shot_id,), values, text=f"Edit {', '.join(values)}", merge_key=merge_key)
 
 
+def _remove_added(items: list[Any], item_id: str, index: int | None) -> None:
+    """Undo an insert: the object put at ``index`` (or appended last), never an older one with the same id."""
+    if index is not None and 0 <= index < len(items) and items[index].id == item_id:
+        items.pop(index)
+        return
+    for position in range(len(items) - 1, -1, -1):
+        if items[position].id == item_id:
+            items.pop(position)
+            return
+    raise NotFound(f"nothing with id {item_id!r} to remove")
+
+
 # --- shots -----------------------------------------------------------------------------------------------
 
 @dataclass
@@ -121,7 +133,7 @@ class AddShot(Command):
         return Change("shots", (self.shot.id,))
 
     def revert(self, project: Project) -> Change:
-        project.shots.remove(project.shot(self.shot.id))
+        _remove_added(project.shots, self.shot.id, self.index)
         return Change("shots", (self.shot.id,))
 
 
@@ -190,7 +202,7 @@ class AddTake(Command):
 
     def revert(self, project: Project) -> Change:
         shot = project.shot(self.shot_id)
-        shot.takes[:] = [t for t in shot.takes if t.id != self.take.id]
+        _remove_added(shot.takes, self.take.id, None)
         shot.active_take = self._previous_active
         return Change("takes", (self.shot_id, self.take.id))
 
@@ -251,7 +263,7 @@ class AddLine(Command):
         return Change("lines", (self.line.id,))
 
     def revert(self, project: Project) -> Change:
-        project.lines.remove(project.line(self.line.id))
+        _remove_added(project.lines, self.line.id, self.index)
         return Change("lines", (self.line.id,))
 
 
@@ -306,7 +318,7 @@ class AddCharacter(Command):
         return Change("cast", (self.character.id,))
 
     def revert(self, project: Project) -> Change:
-        project.cast.remove(project.character(self.character.id))
+        _remove_added(project.cast, self.character.id, None)
         return Change("cast", (self.character.id,))
 
 
@@ -357,7 +369,7 @@ class AddMusic(Command):
         return Change("music", (self.clip.id,))
 
     def revert(self, project: Project) -> Change:
-        project.music[:] = [c for c in project.music if c.id != self.clip.id]
+        _remove_added(project.music, self.clip.id, None)
         return Change("music", (self.clip.id,))
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import store
-from .commands import Change, Command
+from .commands import Change, Command, SetFields
 from .errors import ProjectError
 from .model import Project
+from .model_limits import check_loadable
 
 Listener = Callable[[Change], None]
 
@@ -75,11 +76,21 @@ class ProjectDocument:
 
     # --- edits ---------------------------------------------------------------------------------------------
     def apply(self, command: Command) -> Change:
-        """Apply without touching this document's own history (the Qt undo stack calls this)."""
+        """Apply without touching this document's own history (the Qt undo stack calls this).
+
+        An edit that breaks a rule the loader enforces (a count, a length, a range) is undone and refused here,
+        so nothing that could not be opened again is ever saved.
+        """
         try:
             change = command.apply(self.project)
         except ValidationError as exc:
             raise store.validation_error(exc, None) from exc
+        if not isinstance(command, SetFields):  # field edits are validated on assignment by the same model
+            try:
+                check_loadable(self.project)
+            except ProjectError:
+                command.revert(self.project)
+                raise
         self._revision += 1
         self._notify(change)
         return change

@@ -9,20 +9,45 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .model import SCHEMA_VERSION
+from .model import MAX_FPS, MAX_SHOT_SECONDS, SCHEMA_VERSION
 
 JsonDict = dict[str, Any]
+
+
+class UpgradeError(ValueError):
+    """A value an upgrade step cannot convert; ``field`` names it (e.g. ``shots[2].duration``)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _seconds(value: Any, field: str, limit: float) -> float:
+    """A v1 time in seconds, checked: a number, finite, not negative, within ``limit``."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise UpgradeError(f"expected seconds as a number, got {value!r}"[:200], field)
+    try:
+        seconds = float(value)
+    except (ValueError, OverflowError):
+        raise UpgradeError(f"expected seconds as a number, got {value!r}"[:200], field) from None
+    if not 0 <= seconds <= limit:  # also refuses NaN and infinities
+        raise UpgradeError(f"{seconds:g} s is out of range (0 to {limit:g} s)", field)
+    return seconds
 
 
 def _v1_to_v2(doc: JsonDict) -> JsonDict:
     """v1 stored shot durations and line offsets in seconds; v2 keeps integer frames at the project rate."""
     fps = doc.get("fps", 24)
-    for shot in doc.get("shots", []):
-        if "duration" in shot and "duration_frames" not in shot:
-            shot["duration_frames"] = max(1, round(float(shot.pop("duration")) * fps))
-    for line in doc.get("lines", []):
-        if "offset" in line and "offset_frames" not in line:
-            line["offset_frames"] = max(0, round(float(line.pop("offset")) * fps))
+    if isinstance(fps, bool) or not isinstance(fps, int) or not 1 <= fps <= MAX_FPS:
+        raise UpgradeError(f"the frame rate must be a whole number from 1 to {MAX_FPS}, got {fps!r}"[:200], "fps")
+    for kind, key, target, floor in (("shots", "duration", "duration_frames", 1), ("lines", "offset", "offset_frames", 0)):
+        items = doc.get(kind, [])
+        if not isinstance(items, list):
+            raise UpgradeError(f"expected a list, got {type(items).__name__}", kind)
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and key in item and target not in item:
+                seconds = _seconds(item.pop(key), f"{kind}[{index}].{key}", MAX_SHOT_SECONDS)
+                item[target] = max(floor, round(seconds * fps))
     return doc
 
 

@@ -17,16 +17,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.atomic_files import write_atomic
+from engine.atomic_files import temp_path_for, write_atomic
 
+from .bounded_files import read_bounded
 from .errors import ProjectError, SchemaVersionError, UnsafeMediaPath
+from .json_depth import MAX_JSON_DEPTH, json_depth
 from .media_path import resolve_media
+from .model_limits import validation_error
 
-__all__ = ["resolve_media"]
+__all__ = ["resolve_media", "validation_error"]
 import contextlib
 
 from .model import Project
-from .schema import upgrade
+from .schema import UpgradeError, upgrade
 
 BUNDLE_SUFFIX = ".storyreel"
 DOCUMENT = "project.json"
@@ -69,10 +72,25 @@ def serialize(project: Project) -> bytes:
     return json.dumps(project.model_dump(mode="json"), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
+def loadable_bytes(project: Project, target: Path) -> bytes:
+    """The document as it will be written, after the loader itself has read it back: a save never writes a
+    file that would not open (a value only the loader checks, such as the size or the nesting depth)."""
+    data = serialize(project)
+    try:
+        parse(data, source=target)
+    except ProjectError as exc:
+        raise ProjectError(f"not saved, because the project would not open again: {exc}") from exc
+    return data
+
+
 def parse(data: bytes, *, source: Path) -> tuple[Project, int]:
     """Bytes of a project.json -> a validated, upgraded Project and the schema version it was written with."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ProjectError(f"the file is {len(data) // 2**20} MiB; a project document is never that big", path=source)
+    depth = json_depth(data)
+    if depth > MAX_JSON_DEPTH:
+        raise ProjectError(f"the JSON nests {depth} levels deep; a project document nests at most {MAX_JSON_DEPTH} "
+                           "(restore a copy from backups/)", path=source)
     try:
         raw: Any = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -82,10 +100,15 @@ def parse(data: bytes, *, source: Path) -> tuple[Project, int]:
             f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); restore a copy from backups/",
             path=source,
         ) from exc
+    except (ValueError, RecursionError) as exc:  # an integer of thousands of digits (CPython refuses to parse it)
+        raise ProjectError(f"not a usable JSON document ({str(exc)[:120]}); restore a copy from backups/",
+                           path=source) from exc
     if not isinstance(raw, dict):
         raise ProjectError("the document must be a JSON object", path=source)
     try:
         raw, started_at = upgrade(raw)
+    except UpgradeError as exc:
+        raise ProjectError(f"cannot upgrade this old document: {exc}", path=source, field=exc.field) from exc
     except OverflowError as exc:
         raise SchemaVersionError(str(exc), path=source, field="schema_version") from exc
     except ValueError as exc:
@@ -99,29 +122,15 @@ def parse(data: bytes, *, source: Path) -> tuple[Project, int]:
     return project, started_at
 
 
-def validation_error(exc: ValidationError, source: Path | None) -> ProjectError:
-    """The first pydantic error as a ProjectError naming the field path (e.g. shots[2].duration_frames)."""
-    first = exc.errors()[0]
-    loc = ""
-    for part in first["loc"]:
-        loc += f"[{part}]" if isinstance(part, int) else (f".{part}" if loc else str(part))
-    message = first["msg"].removeprefix("Value error, ")
-    more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-    return ProjectError(f"{message}{more}", path=source, field=loc or None)
-
-
 def load(path: Path | str, *, document: str = DOCUMENT) -> tuple[Project, LoadReport]:
     """Open a bundle. Missing media marks takes offline (the project still opens); unsafe paths refuse it."""
     bundle = bundle_path(path)
     source = bundle / document
     if not bundle.is_dir():
         raise ProjectError("no such project folder", path=bundle)
-    try:
-        data = source.read_bytes()
-    except FileNotFoundError as exc:
-        raise ProjectError(f"no {document} here; is this a Storyreel project?", path=bundle) from exc
-    except OSError as exc:
-        raise ProjectError(f"cannot read the project: {exc.strerror}", path=source) from exc
+    if not os.path.lexists(source):
+        raise ProjectError(f"no {document} here; is this a Storyreel project?", path=bundle)
+    data = read_bounded(source, kind="project document", max_bytes=MAX_DOCUMENT_BYTES)
     project, started_at = parse(data, source=source)
     report = LoadReport(upgraded_from=started_at if started_at != project.schema_version else None)
     report.offline = mark_offline_media(bundle, project)
@@ -194,7 +203,7 @@ def save(path: Path | str, project: Project) -> Path:
     bundle = bundle_path(path)
     for sub in (MEDIA, CACHE, BACKUPS):
         (bundle / sub).mkdir(parents=True, exist_ok=True)
-    data = serialize(project)
+    data = loadable_bytes(project, bundle / DOCUMENT)
     target = bundle / DOCUMENT
     if target.exists():
         _back_up(bundle, target)
@@ -210,7 +219,7 @@ def autosave(path: Path | str, project: Project) -> Path:
     """Write autosave.json atomically; project.json (the last explicit save) is never touched."""
     bundle = bundle_path(path)
     target = bundle / AUTOSAVE
-    write_atomic(target, serialize(project))
+    write_atomic(target, loadable_bytes(project, target))
     return target
 
 
@@ -247,23 +256,35 @@ def _back_up(bundle: Path, current: Path) -> None:
             old.unlink()
 
 
+def _media_target(bundle: Path, source: Path, subfolder: str) -> Path:
+    """Where ``source`` goes in media/: its own name, or ``name-N`` when another file already has that name."""
+    folder = bundle / MEDIA / subfolder
+    target = folder / source.name
+    stem, n = source.stem, 1
+    while target.exists() and not _same_file_content(target, source):
+        n += 1
+        target = folder / f"{stem}-{n}{source.suffix}"
+    return target
+
+
+def media_name_for(path: Path | str, source: Path, *, subfolder: str = "stills") -> str:
+    """The bundle path ``import_media`` would give ``source`` now (nothing is copied)."""
+    bundle = bundle_path(path)
+    return _media_target(bundle, Path(source), subfolder).relative_to(bundle).as_posix()
+
+
 def import_media(path: Path | str, source: Path, *, subfolder: str = "stills") -> str:
     """Copy an outside file (a reference still, a recording, music) into media/ and return its bundle path."""
     bundle = bundle_path(path)
     source = Path(source)
     if not source.is_file():
         raise ProjectError("file not found", path=source)
-    folder = bundle / MEDIA / subfolder
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / source.name
-    stem, n = source.stem, 1
-    while target.exists() and not _same_file_content(target, source):
-        n += 1
-        target = folder / f"{stem}-{n}{source.suffix}"
+    (bundle / MEDIA / subfolder).mkdir(parents=True, exist_ok=True)
+    target = _media_target(bundle, source, subfolder)
     if not target.exists():
-        tmp = target.with_name(f".{target.name}.part")
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
+        with temp_path_for(target) as tmp:  # a unique temp name: two processes may import at once
+            shutil.copyfile(source, tmp)
+            os.replace(tmp, target)
     return target.relative_to(bundle).as_posix()
 
 

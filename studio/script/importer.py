@@ -8,7 +8,7 @@ from engine.model_families import FrameConstraints
 from engine.model_registry import constraints_for
 from studio.project import ProjectDocument
 from studio.project import commands as cmd
-from studio.project.model import Project
+from studio.project.model import MAX_SHOTS, Project
 
 from .breakdown import SHOTS_PER, FitFrames, build_plan
 from .errors import ScriptError
@@ -31,9 +31,21 @@ def import_fountain(document: ProjectDocument, script: Path | str, *, shots_per:
     fit, warnings = frame_fitter(project)
     plan = build_plan(screenplay, fps=project.fps, shots_per=shots_per, fit_frames=fit)
     plan.warnings[:0] = warnings
+    _check_shot_limit(len(plan.shots), shots_per)
     commands, summary = reconcile(project, plan, source=script.name, shots_per=shots_per)
+    _check_shot_limit(len(project.shots) + summary.new_shots, shots_per, kept=len(project.shots))
     document.execute(cmd.Batch(commands, text=f"Import script {script.name}"))
     return summary
+
+
+def _check_shot_limit(count: int, shots_per: str, *, kept: int = 0) -> None:
+    """The project's shot limit, said in script terms before anything is changed."""
+    if count <= MAX_SHOTS:
+        return
+    hint = " (try --shots-per scene)" if shots_per != "scene" else ""
+    kept_note = f", with the {kept} shots the project keeps," if kept else ""
+    raise ScriptError(f"this script{kept_note} would make {count} shots and a project holds at most {MAX_SHOTS}; "
+                      f"split the script into several films{hint}")
 
 
 def frame_fitter(project: Project) -> tuple[FitFrames | None, list[str]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+from studio.project.bounded_files import InputFileError, read_bounded
+
 from .errors import ScriptError
 
 MAX_SCRIPT_BYTES = 5 * 1024 * 1024  # a feature screenplay is ~200 KB; 5 MB is not a script
@@ -29,26 +31,18 @@ _KNOWN_BINARIES = (
 
 
 def read_script(path: Path | str) -> str:
-    """The text of a Fountain script; raises ScriptError naming what is wrong with the file."""
+    """The text of a Fountain script; raises ScriptError naming what is wrong with the file.
+
+    Only a regular file is read (a FIFO or ``/dev/zero`` would never end), and at most MAX_SCRIPT_BYTES of it.
+    """
     path = Path(path)
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ScriptError("script file not found", path=path) from None
-    except OSError as exc:
-        raise ScriptError(f"cannot read the script: {exc.strerror}", path=path) from None
-    if path.is_dir():
-        raise ScriptError("this is a folder; give the script file itself", path=path)
-    if size > MAX_SCRIPT_BYTES:
-        raise ScriptError(
-            f"the file is {size / 2**20:.1f} MiB; a screenplay is plain text well under "
-            f"{MAX_SCRIPT_BYTES // 2**20} MiB, so this is not one",
-            path=path,
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScriptError(f"cannot read the script: {exc.strerror}", path=path) from None
+        data = read_bounded(path, kind="screenplay", max_bytes=MAX_SCRIPT_BYTES)
+    except InputFileError as exc:
+        message = str(exc).removeprefix(f"{path}: ")
+        if "never that big" in message:
+            message += "; a screenplay is plain text well under that, so this is not one"
+        raise ScriptError(message, path=path) from None
     return decode_script(data, path=path)
 
 
