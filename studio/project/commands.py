@@ -123,17 +123,18 @@ def _remove_added(items: list[Any], item_id: str, index: int | None) -> None:
 @dataclass
 class AddShot(Command):
     shot: Shot
-    index: int | None = None  # None = at the end
+    index: int | None = None  # None = at the end (also when replayed onto a project that grew meanwhile)
     text: str = "Add shot"
+    _at: int | None = None
 
     def apply(self, project: Project) -> Change:
         index = len(project.shots) if self.index is None else max(0, min(self.index, len(project.shots)))
         project.shots.insert(index, self.shot.model_copy(deep=True))
-        self.index = index
+        self._at = index
         return Change("shots", (self.shot.id,))
 
     def revert(self, project: Project) -> Change:
-        _remove_added(project.shots, self.shot.id, self.index)
+        _remove_added(project.shots, self.shot.id, self._at)
         return Change("shots", (self.shot.id,))
 
 
@@ -250,8 +251,9 @@ def trim_take(shot_id: str, take_id: str, trim_in: int, trim_out: int | None) ->
 @dataclass
 class AddLine(Command):
     line: Line
-    index: int | None = None
+    index: int | None = None  # None = at the end
     text: str = "Add line"
+    _at: int | None = None
 
     def apply(self, project: Project) -> Change:
         project.shot(self.line.shot_id)  # the anchor must exist
@@ -259,11 +261,11 @@ class AddLine(Command):
             project.character(self.line.speaker)
         index = len(project.lines) if self.index is None else self.index
         project.lines.insert(index, self.line.model_copy(deep=True))
-        self.index = index
+        self._at = index
         return Change("lines", (self.line.id,))
 
     def revert(self, project: Project) -> Change:
-        _remove_added(project.lines, self.line.id, self.index)
+        _remove_added(project.lines, self.line.id, self._at)
         return Change("lines", (self.line.id,))
 
 

@@ -9,9 +9,14 @@ from pydantic import ValidationError
 
 from . import store
 from .commands import Change, Command, SetFields
-from .errors import ProjectError
+from .errors import ProjectError, StoryreelError
 from .model import Project
 from .model_limits import check_loadable
+from .project_lock import ProjectLock
+
+
+class ProjectConflict(ProjectError):
+    """This process's edits cannot be replayed onto what another process saved meanwhile."""
 
 Listener = Callable[[Change], None]
 
@@ -31,27 +36,73 @@ class ProjectDocument:
         self._redo: list[Command] = []
         self._revision = 0  # bumps on every change
         self._saved_revision = 0
+        # What a save needs to merge with another writer: the digest of the file as this document last read or
+        # wrote it, and every apply (True) and revert (False) since then, in order.
+        self._disk_digest: str | None = None
+        self._journal: list[tuple[bool, Command]] = []
 
     # --- opening and saving --------------------------------------------------------------------------------
     @classmethod
     def open(cls, path: Path | str) -> tuple[ProjectDocument, store.LoadReport]:
         project, report = store.load(path)
-        return cls(project, store.bundle_path(path)), report
+        document = cls(project, store.bundle_path(path))
+        document._disk_digest = report.digest
+        return document, report
 
     @classmethod
     def create(cls, path: Path | str, project: Project | None = None) -> ProjectDocument:
         project = project or Project()
-        return cls(project, store.create_bundle(path, project))
+        document = cls(project, store.create_bundle(path, project))
+        document._disk_digest = store.digest_of(store.serialize(project))
+        return document
 
     def save(self, path: Path | str | None = None) -> Path:
+        """Write the project under the project lock, after merging what another process saved meanwhile.
+
+        If project.json changed since this document read (or last wrote) it, the new file is loaded and this
+        document's own edits are replayed onto it (they are commands), so neither writer's work is lost; an edit
+        that no longer applies (its shot was deleted meanwhile) refuses the save with ProjectConflict.
+        """
+        same_file = path is None or (self.bundle is not None and store.bundle_path(path) == self.bundle)
         if path is not None:
             self.bundle = store.bundle_path(path)
         if self.bundle is None:
             raise ProjectError("this project has no folder yet; use Save As")
-        written = store.save(self.bundle, self.project)
+        bundle = self.bundle
+        bundle.mkdir(parents=True, exist_ok=True)
+        with ProjectLock(bundle):
+            if same_file and self._disk_digest is not None:
+                self._merge_disk_changes(bundle)
+            data = store.loadable_bytes(self.project, bundle / store.DOCUMENT)
+            written = store.write_document(bundle, data)
+        self._disk_digest = store.digest_of(data)
+        self._journal.clear()
         self._saved_revision = self._revision
         self._notify(Change("saved"))
         return written
+
+    def _merge_disk_changes(self, bundle: Path) -> None:
+        if not (bundle / store.DOCUMENT).exists():
+            return  # deleted meanwhile: this document's save recreates it
+        current = store.read_document(bundle)
+        if store.digest_of(current) == self._disk_digest:
+            return
+        fresh, _ = store.load_bytes(bundle, current)
+        for forward, command in self._journal:
+            try:
+                (command.apply if forward else command.revert)(fresh)
+            except (StoryreelError, ValidationError, ValueError, LookupError) as exc:
+                raise ProjectConflict(
+                    f"another program saved this project meanwhile and {command.text.lower()!r} no longer applies "
+                    f"({exc}); nothing was saved — open the project again and redo it", path=bundle) from exc
+        try:
+            check_loadable(fresh)
+        except ProjectError as exc:
+            raise ProjectConflict(f"another program saved this project meanwhile, and with its changes this "
+                                  f"one's would break a rule ({exc}); nothing was saved", path=bundle) from exc
+        self.project = fresh
+        self._disk_digest = store.digest_of(current)
+        self._notify(Change("project"))
 
     def autosave(self) -> Path | None:
         if self.bundle is None or not self.dirty:
@@ -91,12 +142,14 @@ class ProjectDocument:
             except ProjectError:
                 command.revert(self.project)
                 raise
+        self._journal.append((True, command))
         self._revision += 1
         self._notify(change)
         return change
 
     def revert(self, command: Command) -> Change:
         change = command.revert(self.project)
+        self._journal.append((False, command))
         self._revision += 1
         self._notify(change)
         return change

@@ -7,6 +7,7 @@ it can never overwrite the last explicit save; a newer autosave is offered for r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ from .errors import ProjectError, SchemaVersionError, UnsafeMediaPath
 from .json_depth import MAX_JSON_DEPTH, json_depth
 from .media_path import resolve_media
 from .model_limits import validation_error
+from .project_lock import ProjectLock
 
 __all__ = ["resolve_media", "validation_error"]
 import contextlib
@@ -45,6 +47,11 @@ class LoadReport:
 
     upgraded_from: int | None = None
     offline: list[str] = field(default_factory=list)  # bundle-relative paths of missing media
+    digest: str | None = None  # sha256 of the bytes read: a later save can tell whether the file changed since
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def bundle_path(path: Path | str) -> Path:
@@ -64,7 +71,10 @@ def create_bundle(path: Path | str, project: Project) -> Path:
         raise ProjectError("a project already exists here; open it instead", path=bundle)
     for sub in (MEDIA, CACHE, BACKUPS):
         (bundle / sub).mkdir(parents=True, exist_ok=True)
-    save(bundle, project)
+    with ProjectLock(bundle):  # two `storyreel new` of one name: the second finds the first's project
+        if (bundle / DOCUMENT).exists():
+            raise ProjectError("a project already exists here; open it instead", path=bundle)
+        save(bundle, project)
     return bundle
 
 
@@ -130,9 +140,19 @@ def load(path: Path | str, *, document: str = DOCUMENT) -> tuple[Project, LoadRe
         raise ProjectError("no such project folder", path=bundle)
     if not os.path.lexists(source):
         raise ProjectError(f"no {document} here; is this a Storyreel project?", path=bundle)
-    data = read_bounded(source, kind="project document", max_bytes=MAX_DOCUMENT_BYTES)
-    project, started_at = parse(data, source=source)
-    report = LoadReport(upgraded_from=started_at if started_at != project.schema_version else None)
+    return load_bytes(bundle, read_document(bundle, document=document), document=document)
+
+
+def read_document(bundle: Path, *, document: str = DOCUMENT) -> bytes:
+    """The bytes of the bundle's document, read as a bounded regular file."""
+    return read_bounded(bundle / document, kind="project document", max_bytes=MAX_DOCUMENT_BYTES)
+
+
+def load_bytes(bundle: Path, data: bytes, *, document: str = DOCUMENT) -> tuple[Project, LoadReport]:
+    """A bundle's document from bytes already read: validated, upgraded, media checked (see ``load``)."""
+    project, started_at = parse(data, source=bundle / document)
+    report = LoadReport(upgraded_from=started_at if started_at != project.schema_version else None,
+                        digest=digest_of(data))
     report.offline = mark_offline_media(bundle, project)
     return project, report
 
@@ -199,11 +219,17 @@ def mark_offline_media(bundle: Path, project: Project) -> list[str]:
 
 
 def save(path: Path | str, project: Project) -> Path:
-    """Explicit save: back up the previous document, then replace project.json atomically."""
-    bundle = bundle_path(path)
+    """Explicit save: back up the previous document, then replace project.json atomically.
+
+    This writes; it does not merge. ``ProjectDocument.save`` holds the project lock around it and first merges
+    edits another process saved meanwhile."""
+    return write_document(bundle_path(path), loadable_bytes(project, bundle_path(path) / DOCUMENT))
+
+
+def write_document(bundle: Path, data: bytes) -> Path:
+    """Write checked document bytes (``loadable_bytes``) as the bundle's project.json, backing up the old one."""
     for sub in (MEDIA, CACHE, BACKUPS):
         (bundle / sub).mkdir(parents=True, exist_ok=True)
-    data = loadable_bytes(project, bundle / DOCUMENT)
     target = bundle / DOCUMENT
     if target.exists():
         _back_up(bundle, target)
