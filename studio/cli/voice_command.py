@@ -13,6 +13,7 @@ from typing import Any
 from engine.progress import Progress
 from studio.project import ProjectDocument, Voice
 from studio.project import commands as cmd
+from studio.project.bounded_files import MAX_RECORDING_BYTES, checked_regular_file
 
 from .common import UsageError, open_document, print_json, seconds
 
@@ -152,6 +153,7 @@ def _convert(document: ProjectDocument, args: argparse.Namespace) -> int:
     from studio.voice import convert_recording
 
     line_id, recording = args.convert
+    checked_regular_file(recording, kind="recording", max_bytes=MAX_RECORDING_BYTES)  # no FIFO, no /dev/zero
     provider = _provider_instance(args.provider, args) if args.provider == "elevenlabs" else None
     take = convert_recording(document, line_id, Path(recording), provider=provider)
     print(f"{line_id}: new take {take.id} in {take.voice.provider}:{take.voice.voice_id} "

@@ -14,6 +14,8 @@ from pathlib import Path
 from .errors import ProjectError
 
 MiB = 2**20
+# A recorded line: ten minutes of 48 kHz 24-bit stereo WAV is ~165 MiB; ElevenLabs takes far shorter ones.
+MAX_RECORDING_BYTES = 200 * MiB
 
 
 class InputFileError(ProjectError):

@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from .media_path import check_relative_media_path
 
@@ -310,10 +310,27 @@ class Project(Doc):
         return self
 
     # --- lookups -------------------------------------------------------------------------------------------
+    # id -> position, checked on every hit (the object there must still carry that id) and rebuilt on a miss:
+    # a script import's thousands of lookups stay linear, and an edit elsewhere can never make one wrong.
+    _positions: dict[str, dict[str, int]] = PrivateAttr(default_factory=dict)
+
+    def _find(self, group: str, items: list[Any], item_id: str) -> Any | None:
+        positions = self._positions.get(group)
+        if positions is not None:
+            at = positions.get(item_id)
+            if at is not None and at < len(items) and items[at].id == item_id:
+                return items[at]
+        positions = {}
+        for index, item in enumerate(items):
+            positions.setdefault(item.id, index)
+        self._positions[group] = positions
+        at = positions.get(item_id)
+        return None if at is None else items[at]
+
     def shot(self, shot_id: str) -> Shot:
-        for shot in self.shots:
-            if shot.id == shot_id:
-                return shot
+        shot = self._find("shots", self.shots, shot_id)
+        if shot is not None:
+            return shot
         from .errors import NotFound
 
         raise NotFound(f"no shot {shot_id!r} in this project (see `storyreel shot list`)")
@@ -322,17 +339,17 @@ class Project(Doc):
         return self.shots.index(self.shot(shot_id))
 
     def line(self, line_id: str) -> Line:
-        for line in self.lines:
-            if line.id == line_id:
-                return line
+        line = self._find("lines", self.lines, line_id)
+        if line is not None:
+            return line
         from .errors import NotFound
 
         raise NotFound(f"no line {line_id!r} in this project")
 
     def character(self, character_id: str) -> Character:
-        for character in self.cast:
-            if character.id == character_id:
-                return character
+        character = self._find("cast", self.cast, character_id)
+        if character is not None:
+            return character
         from .errors import NotFound
 
         raise NotFound(f"no character {character_id!r} in the cast")

@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from studio.project.model import Transition
+from studio.project.model import MAX_SHOT_SECONDS, Transition
 
 from . import timing
-from .casting import display_name, guess_gender, is_narrator_cue, name_key, spoken_language
+from .casting import ActionMentions, display_name, guess_gender, is_narrator_cue, name_key, spoken_language
 from .errors import ScriptError
 from .fountain_reader import ActionBlock, Heading, Screenplay, Speech, TransitionMark
 from .scene_heading import describe_heading
@@ -228,10 +228,11 @@ class _Builder:
     # --- the end -------------------------------------------------------------------------------------------
     def finish(self, screenplay: Screenplay) -> ScriptPlan:
         self._establish_empty_scene()
+        mentions = ActionMentions(self.action_texts)
         for cast_key, character in self.cast.items():
             character.language = spoken_language(self.spoken.get(cast_key, []))
             if not character.is_narrator:
-                character.gender = guess_gender(character.name, self.action_texts)
+                character.gender = guess_gender(character.name, mentions)
         names = {c.key: c.name for c in self.cast.values() if not c.is_narrator}
         for shot in self.shots:
             shot.prompt = _prompt(shot, names)
@@ -314,6 +315,9 @@ def _time_shots(plan: ScriptPlan, fps: int, shots_per: str, fit_frames: FitFrame
         need = shot.dialogue_seconds() + timing.TAIL_SECONDS if shot.lines else 0.0
         action = timing.action_seconds(shot.text) if shot.kind != "coverage" else timing.MIN_SHOT_SECONDS
         seconds = min(max(action, need, timing.MIN_SHOT_SECONDS), timing.MAX_SHOT_SECONDS)
+        if need > MAX_SHOT_SECONDS:
+            raise ScriptError(f"shot {index + 1} would run {need:.0f} s to hold its dialogue; a shot is at most "
+                              f"{MAX_SHOT_SECONDS} s, so split that speech into several")
         if need > seconds:
             seconds = need  # never cut a line off; the shot runs as long as its dialogue
             if shots_per != "scene":

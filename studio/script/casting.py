@@ -81,22 +81,44 @@ def spoken_language(texts: Iterable[str]) -> str | None:
     return None
 
 
-def guess_gender(name: str, action_texts: Iterable[str]) -> str | None:
+class ActionMentions:
+    """The action paragraphs split into sentences once, with an index from each word to the sentences holding
+    it: guessing every character's gender reads only the sentences that name them (linear in the script)."""
+
+    def __init__(self, action_texts: Iterable[str]) -> None:
+        self.texts = [re.split(r"(?<=[.!?])\s+", text) for text in action_texts]
+        self.by_word: dict[str, list[tuple[int, int]]] = {}
+        for t, sentences in enumerate(self.texts):
+            for i, sentence in enumerate(sentences):
+                for word in set(_WORD.findall(sentence.casefold())):
+                    self.by_word.setdefault(word, []).append((t, i))
+
+    def sentences_naming(self, name: str) -> list[tuple[int, int]]:
+        words = _WORD.findall(name.casefold())
+        if not words:
+            return [(t, i) for t, sentences in enumerate(self.texts) for i in range(len(sentences))]
+        return self.by_word.get(words[0], [])
+
+
+_WORD = re.compile(r"\w+")
+
+
+def guess_gender(name: str, action_texts: Iterable[str] | ActionMentions) -> str | None:
     """'f', 'm' or None: the cue's words (DAUGHTER, MR.), else pronouns and nouns around the character's name."""
     words = set(name.upper().split())
     if words & _FEMALE_WORDS:
         return "f"
     if words & _MALE_WORDS:
         return "m"
+    mentions = action_texts if isinstance(action_texts, ActionMentions) else ActionMentions(action_texts)
     mention = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
     counts: Counter[str] = Counter()
-    for text in action_texts:
-        sentences = re.split(r"(?<=[.!?])\s+", text)
-        for index, sentence in enumerate(sentences):
-            if mention.search(sentence):
-                window = " ".join(sentences[max(0, index - 1):index + 2])  # the naming sentence and its neighbours
-                counts["f"] += len(_SHE.findall(window)) + 2 * len(_FEMALE_NOUNS.findall(window))
-                counts["m"] += len(_HE.findall(window)) + 2 * len(_MALE_NOUNS.findall(window))
+    for t, index in mentions.sentences_naming(name):
+        sentences = mentions.texts[t]
+        if mention.search(sentences[index]):
+            window = " ".join(sentences[max(0, index - 1):index + 2])  # the naming sentence and its neighbours
+            counts["f"] += len(_SHE.findall(window)) + 2 * len(_FEMALE_NOUNS.findall(window))
+            counts["m"] += len(_HE.findall(window)) + 2 * len(_MALE_NOUNS.findall(window))
     if counts["f"] > counts["m"]:
         return "f"
     if counts["m"] > counts["f"]:

@@ -109,6 +109,7 @@ def reconcile(project: Project, plan: ScriptPlan, *, source: str, shots_per: str
     new_line_records: dict[str, dict] = {}
     plan_ids: list[str] = []
     shot_changed: dict[str, bool] = {}
+    old_shots = {shot.id: shot for shot in project.shots}
     for planned in plan.shots:
         old_id = matches.get(len(plan_ids))
         if old_id is None:
@@ -121,7 +122,7 @@ def reconcile(project: Project, plan: ScriptPlan, *, source: str, shots_per: str
             shot_id = shot.id
         else:
             shot_id = old_id
-            shot_changed[shot_id] = _update_shot(project.shot(old_id), planned, shot_records.get(old_id), commands)
+            shot_changed[shot_id] = _update_shot(old_shots[old_id], planned, shot_records.get(old_id), commands)
         plan_ids.append(shot_id)
         new_records[shot_id] = _shot_record(planned)
     line_commands, lines_changed = _reconcile_lines(project, list(zip(plan_ids, plan.shots, strict=True)),
@@ -199,29 +200,86 @@ def match_shots(old_shots: list[Shot], planned: list[PlannedShot], records: dict
     matches: dict[int, str] = {}
     taken: set[str] = set()
     for same_scene in (True, False):
-        pairs: list[tuple[float, int, int]] = []
-        for n, (n_heading, n_text, n_ordinal) in enumerate(news):
-            if n in matches:
-                continue
-            for o, (old_id, o_heading, o_text, o_ordinal) in enumerate(olds):
-                if old_id in taken or (o_heading == n_heading) != same_scene:
-                    continue
-                score = _score(o_text, n_text, same_scene=same_scene, same_place=o_ordinal == n_ordinal)
-                if score is not None:
-                    pairs.append((score, o, n))
-        for _score_value, o, n in sorted(pairs, key=lambda p: (-p[0], p[2], p[1])):
-            old_id = olds[o][0]
-            if n not in matches and old_id not in taken:
-                matches[n] = old_id
-                taken.add(old_id)
+        # Exact pairs score above every similar pair, so taking them first changes nothing in the greedy
+        # result; they come from a dict, and only what they leave is compared word by word.
+        exact = _exact_pairs(olds, news, matches, taken, same_scene)
+        _take_best(exact, olds, matches, taken)
+        _take_best(_similar_pairs(olds, news, matches, taken, same_scene), olds, matches, taken)
     return matches
 
 
-def _score(old: tuple[str, ...], new: tuple[str, ...], *, same_scene: bool, same_place: bool) -> float | None:
+# Word-by-word comparisons one import may make; past it each new shot is compared with the old shots near its
+# own position only (the same place in the film), so a re-import stays roughly linear in the script's size.
+SIMILARITY_BUDGET = 50_000
+NEAR_WINDOW = 12
+
+
+def _take_best(pairs: list[tuple[float, int, int]], olds: list, matches: dict[int, str], taken: set[str]) -> None:
+    for _score_value, o, n in sorted(pairs, key=lambda p: (-p[0], p[2], p[1])):
+        old_id = olds[o][0]
+        if n not in matches and old_id not in taken:
+            matches[n] = old_id
+            taken.add(old_id)
+
+
+def _exact_pairs(olds: list, news: list, matches: dict[int, str], taken: set[str],
+                 same_scene: bool) -> list[tuple[float, int, int]]:
+    by_text: dict[tuple[str, ...], list[int]] = {}
+    for o, (old_id, _heading, o_text, _ordinal) in enumerate(olds):
+        if old_id not in taken:
+            by_text.setdefault(o_text, []).append(o)
+    pairs = []
+    for n, (n_heading, n_text, n_ordinal) in enumerate(news):
+        if n in matches:
+            continue
+        for o in by_text.get(n_text, ()):
+            _old_id, o_heading, o_text, o_ordinal = olds[o]
+            if (o_heading == n_heading) == same_scene:
+                score = _score(o_text, n_text, same_scene=same_scene, same_place=o_ordinal == n_ordinal)
+                pairs.append((score, o, n))
+    return pairs
+
+
+def _similar_pairs(olds: list, news: list, matches: dict[int, str], taken: set[str],
+                   same_scene: bool) -> list[tuple[float, int, int]]:
+    groups: dict[str, tuple[list[int], list[int]]] = {}  # same scene: by heading; other scenes: one group
+    for o, (old_id, o_heading, _text, _ordinal) in enumerate(olds):
+        if old_id not in taken:
+            groups.setdefault(o_heading if same_scene else "", ([], []))[0].append(o)
+    for n, (n_heading, _text, _ordinal) in enumerate(news):
+        if n not in matches:
+            groups.setdefault(n_heading if same_scene else "", ([], []))[1].append(n)
+    pairs = []
+    for old_group, new_group in groups.values():
+        if not old_group or not new_group:
+            continue
+        everything = len(old_group) * len(new_group) <= SIMILARITY_BUDGET
+        for position, n in enumerate(new_group):
+            n_heading, n_text, n_ordinal = news[n]
+            matcher = SequenceMatcher(None, (), n_text, autojunk=False)  # the new text is indexed once
+            if everything:
+                candidates = old_group
+            else:
+                centre = position * len(old_group) // len(new_group)
+                candidates = old_group[max(0, centre - NEAR_WINDOW):centre + NEAR_WINDOW]
+            for o in candidates:
+                _old_id, o_heading, o_text, o_ordinal = olds[o]
+                if (o_heading == n_heading) != same_scene or o_text == n_text:
+                    continue  # exact pairs were taken already
+                matcher.set_seq1(o_text)
+                score = _score(o_text, n_text, same_scene=same_scene, same_place=o_ordinal == n_ordinal,
+                               matcher=matcher)
+                if score is not None:
+                    pairs.append((score, o, n))
+    return pairs
+
+
+def _score(old: tuple[str, ...], new: tuple[str, ...], *, same_scene: bool, same_place: bool,
+           matcher: SequenceMatcher | None = None) -> float | None:
     if old == new:
         return 3.0 + (0.2 if same_place else 0.0) + (0.5 if same_scene else 0.0)
     floor = (SAME_PLACE_MIN_RATIO if same_place else SAME_SCENE_MIN_RATIO) if same_scene else OTHER_SCENE_MIN_RATIO
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    matcher = matcher or SequenceMatcher(None, old, new, autojunk=False)
     if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
         return None
     ratio = matcher.ratio()
@@ -285,14 +343,21 @@ def _reconcile_lines(project: Project, targets: list[tuple[str, PlannedShot]], s
             pick = next((o for o in candidates if (o.shot_id == shot_id) == same_shot), None)
             if pick is not None:
                 claim(index, pick)
-    place: dict[int, int] = {}
+    place: dict[int, int] = {}  # each planned line's position among its shot's lines (one pass: imports stay linear)
+    seen_in_shot: dict[str, int] = {}
     for index, (shot_id, _line, _speaker) in enumerate(planned):
-        place[index] = sum(1 for i in range(index) if planned[i][0] == shot_id)
+        place[index] = seen_in_shot.get(shot_id, 0)
+        seen_in_shot[shot_id] = place[index] + 1
+    old_lines_of: dict[str, list[Line]] = {}
+    for old in project.lines:
+        old_lines_of.setdefault(old.shot_id, []).append(old)
+    for olds in old_lines_of.values():
+        olds.sort(key=lambda o: o.offset_frames)
     for index, (shot_id, line, speaker) in enumerate(planned):
         if index in found:
             continue
         best, best_score = None, 0.0
-        olds = sorted(project.lines_for_shot(shot_id), key=lambda o: o.offset_frames)
+        olds = old_lines_of.get(shot_id, [])
         for position, old in enumerate(olds):
             if old.id in used or old.speaker != speaker:
                 continue
@@ -369,18 +434,26 @@ def _shot_record(planned: PlannedShot) -> dict:
 
 def _order(project: Project, plan_ids: list[str], matched_old: set[str]) -> list[cmd.Command]:
     """Moves that put shots in script order; an unmatched old shot stays right after its old predecessor."""
-    final = list(plan_ids)
-    placed = set(final)
     old_ids = [s.id for s in project.shots]
+    # An unmatched old shot follows the old shot just before it (matched ones are in the plan, unmatched ones
+    # are placed in turn), so each has one predecessor: chains hang off plan shots, built in one pass.
+    follower: dict[str | None, str] = {}
     for index, shot_id in enumerate(old_ids):
-        if shot_id in matched_old:
-            continue
-        anchor = next((old_ids[j] for j in range(index - 1, -1, -1) if old_ids[j] in placed), None)
-        final.insert(final.index(anchor) + 1 if anchor else 0, shot_id)
-        placed.add(shot_id)
-    current = old_ids + [i for i in plan_ids if i not in set(old_ids)]  # AddShot appends
+        if shot_id not in matched_old:
+            follower[old_ids[index - 1] if index else None] = shot_id
+    final: list[str] = []
+    for head in (None, *plan_ids):
+        if head is not None:
+            final.append(head)
+        while head in follower:
+            head = follower[head]
+            final.append(head)
+    known = set(old_ids)
+    current = old_ids + [i for i in plan_ids if i not in known]  # AddShot appends
     moves: list[cmd.Command] = []
     for target, shot_id in enumerate(final):
+        if current[target] == shot_id:
+            continue
         now = current.index(shot_id)
         if now != target:
             current.insert(target, current.pop(now))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from studio.project.bounded_files import InputFileError, read_bounded
@@ -10,6 +11,10 @@ from studio.project.bounded_files import InputFileError, read_bounded
 from .errors import ScriptError
 
 MAX_SCRIPT_BYTES = 5 * 1024 * 1024  # a feature screenplay is ~200 KB; 5 MB is not a script
+# A feature has 1,500-3,000 paragraphs (action, cues, dialogue); 20,000 is several features, and keeps the parse,
+# the breakdown and the merge into the project to a few seconds.
+MAX_SCRIPT_PARAGRAPHS = 20_000
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 # Byte-order marks, longest first (a UTF-32 LE mark starts with the UTF-16 LE one).
 _BOMS = (
@@ -76,6 +81,10 @@ def decode_script(data: bytes, *, path: Path | None = None) -> str:
         ) from None
     if not text.strip():
         raise ScriptError("the script is empty", path=path)
+    paragraphs = len(_PARAGRAPH_BREAK.findall(text)) + 1
+    if paragraphs > MAX_SCRIPT_PARAGRAPHS:
+        raise ScriptError(f"the script has {paragraphs} paragraphs; Storyreel imports at most {MAX_SCRIPT_PARAGRAPHS} "
+                          "(several feature films); split it into parts", path=path)
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > max(8, len(text) // 100):
         raise ScriptError("this looks like a binary file (many control characters), not a screenplay", path=path)
