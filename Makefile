@@ -8,7 +8,7 @@ EXAMPLE := resources/examples/the-lighthouse-keeper.storyreel
 WORKCOPY := out/the-lighthouse-keeper.storyreel
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: demo studio test lint bench screenshots install clean
+.PHONY: demo studio test lint bench screenshots install clean package package-test
 
 install: $(STAMP)
 
@@ -41,12 +41,27 @@ lint: $(STAMP)
 CLUSTER_TESTS := $(wildcard tests/*/test_cluster_*.py tests/*/test_ray_client*.py)
 
 test: lint
-	$(PY) -m pytest -q -m "not playback and not cluster"
+	$(PY) -m pytest -q -m "not playback and not cluster and not package"
 	for f in $(CLUSTER_TESTS); do $(PY) -m pytest -q -p no:cacheprovider $$f || exit 1; done
 	xvfb-run -a env QT_QPA_PLATFORM=xcb $(PY) -m pytest -q -m playback
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py
+
+# The desktop build: dist/storyreel/, its tarball and a .deb (packaging/build.sh prints their sizes). It is made
+# from this venv plus the `package` extra, so it carries the CPU PyTorch installed here.
+PACKAGE_STAMP := $(VENV)/.package-installed
+
+$(PACKAGE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet torch==2.13.0 -e ".[package]"
+	touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	packaging/build.sh
+
+# The built app on its own: version, a headless render of the example film, the window, and (as root) the .deb.
+package-test: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider -m package tests/packaging/test_packaged_app.py
 
 screenshots: $(STAMP)
 	$(PY) tools/screenshots/screenshots.py docs/screenshots

@@ -23,6 +23,7 @@ log = logging.getLogger("storyreel.studio")
 
 ORGANIZATION = "Storyreel"
 APPLICATION = "Storyreel Studio"
+DESKTOP_ID = "org.storyreel.Storyreel"  # packaging/linux/org.storyreel.Storyreel.desktop
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -32,6 +33,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
+    app.setDesktopFileName(DESKTOP_ID)  # the menu entry's id: desktops match the window to its launcher and icon
     app.setWindowIcon(icon("film"))
     apply_theme(app)
     return app

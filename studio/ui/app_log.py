@@ -1,8 +1,8 @@
 """The editor's log: a rotating file in the platform's user log folder, with secrets masked before they are written.
 
 ``setup_logging()`` adds one handler to the root logger (idempotent). Its ``SecretFilter`` rewrites every record
-— message, arguments, traceback — with the ElevenLabs key (from the environment or the keyring) and anything
-shaped like one replaced, so a crash report copied from the log can be shared as it is.
+— message, arguments, traceback — with the ElevenLabs key (from the environment or the keyring), a render farm
+token from the environment, and anything shaped like an ElevenLabs key replaced, so a crash report copied from the log can be shared as it is.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from studio.voice.elevenlabs_key import ENV_KEY, MASK, key_from_keyring, mask_se
 
 APP_NAME = "Storyreel"
 LOG_FILE = "storyreel.log"
+RAY_TOKEN_ENV = "RAY_AUTH_TOKEN"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(process)d %(threadName)s] %(message)s"
@@ -35,8 +36,8 @@ def log_dir() -> Path:
 
 
 def known_secrets() -> list[str]:
-    """The ElevenLabs key this process could send: the environment variable's, then the keyring's."""
-    found = [os.environ.get(ENV_KEY, "").strip()]
+    """The secrets this process could send: the ElevenLabs key (environment, else keyring) and a render farm token."""
+    found = [os.environ.get(ENV_KEY, "").strip(), os.environ.get(RAY_TOKEN_ENV, "").strip()]
     if not found[0]:
         key, _why_not = key_from_keyring()
         found.append((key or "").strip())

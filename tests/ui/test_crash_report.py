@@ -51,13 +51,15 @@ def test_the_key_never_reaches_the_log(log_file: app_log.AppLog) -> None:
 
 def test_a_key_of_any_shape_from_the_environment_is_masked(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("ELEVENLABS_API_KEY", "my-proxy-token-7f3a9c")
+    monkeypatch.setenv("RAY_AUTH_TOKEN", "farm-token-5d1e2b")
     setup = setup_logging(tmp_path / "logs")
     try:
-        logging.getLogger("storyreel.test").error("proxy said no to my-proxy-token-7f3a9c")
+        logging.getLogger("storyreel.test").error("proxy said no to my-proxy-token-7f3a9c; farm-token-5d1e2b too")
         text = read_log(setup)
     finally:
         app_log.close_logging()
-    assert "proxy said no to [key hidden]" in text and "7f3a9c" not in text
+    assert "proxy said no to [key hidden]; [key hidden] too" in text
+    assert "7f3a9c" not in text and "5d1e2b" not in text
 
 
 def test_the_log_rotates(log_file: app_log.AppLog) -> None:
