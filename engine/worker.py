@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import signal
 import threading
 import traceback
 from pathlib import Path
@@ -54,11 +55,15 @@ class _Commands:
                     if self.current is not None and self.current[0] == message.job_id:
                         self.current[1].cancel()
             elif isinstance(message, Shutdown) or message is None:
-                with self.lock:
-                    if self.current is not None:
-                        self.current[1].cancel()
-                self.runs.put(None)
+                self.stop()
                 return
+
+    def stop(self) -> None:
+        """Cancel the running job and end the loop once it has finished."""
+        with self.lock:
+            if self.current is not None:
+                self.current[1].cancel()
+        self.runs.put(None)
 
     def begin(self, job_id: str) -> CancelToken:
         token = CancelToken()
@@ -128,6 +133,11 @@ def worker_main(inbox: Any, outbox: Any, cache_dir: str | None, backend_options:
         cache = TakeCache(Path(cache_dir))
     commands = _Commands(inbox)
     threading.Thread(target=commands.listen, name="storyreel-worker-commands", daemon=True).start()
+    # Ctrl-C in a terminal reaches the whole process group; the client decides what stops (CancelJob, Shutdown),
+    # so the worker ignores SIGINT. SIGTERM stops like Shutdown: the running job cancels and cleans up its temp
+    # files. (From a helper thread: the handler may interrupt the main thread inside a lock ``stop`` takes.)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=commands.stop, daemon=True).start())
     backends: dict[str, Any] = {}
     try:
         while True:

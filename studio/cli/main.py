@@ -68,7 +68,11 @@ def _undecodable_argument(argv: Sequence[str]) -> str | None:
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:
-            return arg.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+            # The bytes as given, with the undecodable ones as \xNN (surrogateescape gives them back).
+            try:
+                return arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            except UnicodeEncodeError:  # a lone surrogate that did not come from bytes (main() called directly)
+                return arg.encode("utf-8", "backslashreplace").decode("ascii")
     return None
 
 

@@ -17,6 +17,7 @@ from studio.project.output_paths import check_output_path
 
 from .common import UsageError, open_document, parse_size, print_json
 from .engine_commands import add_cluster_options, checked_cluster, open_cluster_client
+from .terminal_text import shown
 
 SUBTITLE_MODES = ("none", "srt", "vtt", "burn")
 _SUFFIX_FORMATS = {".otio": "otio", ".otioz": "otioz", ".fcpxml": "fcpxml", ".xml": "fcpxml", ".edl": "edl"}
@@ -64,7 +65,7 @@ class _OneBar:
         def report(progress: Progress) -> None:
             position = (base + weight * min(1.0, progress.fraction)) / self._total
             self._bar.n = int(position * 1000)
-            self._bar.set_description_str(f"{name}: {progress.stage}", refresh=False)
+            self._bar.set_description_str(f"{name}: {shown(progress.stage)}", refresh=False)
             self._bar.refresh()
 
         return report
@@ -128,13 +129,16 @@ def render_command(args: argparse.Namespace) -> int:
             if args.otio is not None:
                 fmt = _SUFFIX_FORMATS.get(args.otio.suffix.lower(), "otio")
                 export_interchange(document, args.otio, fmt)
-    except Cancelled:
+    except (Cancelled, CutError) as exc:
+        # A signal to the whole process group also stops ffmpeg, whose exit then reads as a failed encode.
+        if isinstance(exc, CutError) and not token.cancelled:
+            raise
         bar.close()
         print("storyreel: render cancelled; nothing was written", file=sys.stderr)
         return 130
     bar.close()
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {shown(warning)}", file=sys.stderr)
     if args.json:
         print_json(report.to_dict())
     else:
