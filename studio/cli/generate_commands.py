@@ -11,6 +11,7 @@ from studio.project.model import Project
 
 from .common import UsageError, open_document
 from .engine_commands import add_cluster_options, open_cluster_client
+from .terminal_text import shown
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -69,7 +70,7 @@ class _Bar:
             self.bar.total = update.total
         self.bar.n = update.done
         if update.message:
-            self.bar.set_postfix_str(update.message, refresh=False)
+            self.bar.set_postfix_str(shown(update.message), refresh=False)
         self.bar.refresh()
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ from engine.model_store import ModelStore
 from engine.progress import Cancelled, Progress
 
 from .common import UsageError, print_json
+from .terminal_text import shown
 
 TASK_ABBREVIATIONS = {"text_to_video": "t2v", "image_to_video": "i2v", "first_last_frame": "flf"}
 
@@ -89,7 +90,7 @@ def download_command(args: argparse.Namespace) -> int:
     except DownloadError as exc:
         raise UsageError(str(exc)) from exc
     except Cancelled as exc:
-        print(f"storyreel: {exc}", file=sys.stderr)
+        print(f"storyreel: {shown(exc)}", file=sys.stderr)
         return 130
     print(f"downloaded {args.model_id} to {path}")
     _say_if_unsupported(args.model_id, store)
@@ -102,7 +103,7 @@ def _say_if_unsupported(model_id: str, store: ModelStore) -> None:
     try:
         spec = resolve_model(model_id, store)
     except ModelNotFound as exc:
-        print(f"note: {exc}", file=sys.stderr)
+        print(f"note: {shown(exc)}", file=sys.stderr)
         return
     print(f"use it with: storyreel generate PROJECT --backend diffusers --model {spec.id}")
 

@@ -16,6 +16,7 @@ from studio.project import commands as cmd
 from studio.project.bounded_files import MAX_RECORDING_BYTES, checked_regular_file
 
 from .common import UsageError, open_document, print_json, seconds
+from .terminal_text import shown
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -127,7 +128,7 @@ def _narrate(document: ProjectDocument, args: argparse.Namespace) -> int:
               f"unchanged {len(report.unchanged)}"
               + (f"; {report.characters_billed} character(s) billed by ElevenLabs" if report.characters_billed else ""))
         for line_id, reason in report.failed.items():
-            print(f"failed {line_id}: {reason}", file=sys.stderr)
+            print(f"failed {line_id}: {shown(reason)}", file=sys.stderr)
         if report.not_attempted:
             print(f"stopped: {len(report.not_attempted)} line(s) left for later "
                   f"(run `storyreel voice {args.path}` again)", file=sys.stderr)
@@ -141,7 +142,7 @@ def _progress_bar(total: int) -> Any:
 
     def update(progress: Progress) -> None:
         bar.n = progress.done
-        bar.set_description_str(progress.message[:30] or progress.stage)
+        bar.set_description_str(shown(progress.message[:30] or progress.stage))
         bar.refresh()
         if progress.done >= progress.total:
             bar.close()
