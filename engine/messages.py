@@ -53,7 +53,9 @@ class Cancelled(EngineEvent):
 
 @dataclass(frozen=True)
 class WorkerRestarted(EngineEvent):
-    """The worker process died and a fresh one took its place; ``job_id`` is the job it was running, or ""."""
+    """The engine lost what runs its jobs (the worker process, a cluster actor, the cluster) and carries on;
+    ``job_id`` is the job that was running there, or "". A notice: the job's own fate follows (``Failed``, or
+    ``Queued`` when it runs again)."""
 
     reason: str = ""
 

@@ -136,8 +136,9 @@ def worker_main(inbox: Any, outbox: Any, cache_dir: str | None, backend_options:
     # Ctrl-C in a terminal reaches the whole process group; the client decides what stops (CancelJob, Shutdown),
     # so the worker ignores SIGINT. SIGTERM stops like Shutdown: the running job cancels and cleans up its temp
     # files. (From a helper thread: the handler may interrupt the main thread inside a lock ``stop`` takes.)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=commands.stop, daemon=True).start())
+    if threading.current_thread() is threading.main_thread():  # not for the in-process client's worker thread
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=commands.stop, daemon=True).start())
     backends: dict[str, Any] = {}
     try:
         while True:

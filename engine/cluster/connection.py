@@ -102,8 +102,8 @@ def disconnect() -> None:
                 ray.shutdown()
 
 
-def reconnect(address: str, token: str | None) -> None:
-    """Drop a dead connection and connect again (the cluster came back)."""
+def reconnect(address: str, token: str | None) -> Any:
+    """Drop a dead connection and connect again (the cluster came back); returns the ``ray`` module."""
     global _users, _address
     ray = import_ray()
     with _lock:
@@ -111,6 +111,7 @@ def reconnect(address: str, token: str | None) -> None:
         if ray.is_initialized():
             ray.shutdown()
         _users, _address = 0, None
-    connect(address, token)
+    ray = connect(address, token)
     with _lock:
         _users = users
+    return ray

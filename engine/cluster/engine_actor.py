@@ -9,27 +9,23 @@ happens. The actor is threaded (``max_concurrency``) so that ``cancel`` and ``in
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import queue
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from engine.cluster.wire import materialise_stills, take_payload
-from engine.messages import Cancelled, Done, EngineEvent, RunJob
+from engine.cluster.node_storage import NodeStorage
+from engine.cluster.wire import InputRefs, materialise_inputs, take_payload
+from engine.messages import Cancelled, Done, EngineEvent, Failed, RunJob
 from engine.progress import CancelToken
-from engine.request import RENDERER_VERSIONS, GenerationRequest
-from engine.take_cache import TakeCache
+from engine.request import RENDERER_VERSIONS, GenerationRequest, TakeResult
 from engine.worker import run_job
 
-
-def node_folder() -> Path:
-    """Where this node keeps stills and takes (a private folder; override with STORYREEL_NODE_DIR)."""
-    root = os.environ.get("STORYREEL_NODE_DIR") or os.path.join(tempfile.gettempdir(), f"storyreel-node-{os.getuid()}")
-    return Path(root)
+log = logging.getLogger(__name__)
 
 
 class EngineActor:
@@ -40,10 +36,7 @@ class EngineActor:
         self.backend_options = backend_options
         self.backends: dict[str, Any] = {}
         self.models: dict[str, str] = {}  # backend -> model id it holds
-        root = node_folder()
-        self.cache = TakeCache(root / "takes")
-        self.stills = root / "stills"
-        self.stills.mkdir(parents=True, exist_ok=True)
+        self.storage = NodeStorage.from_env()
         self.lock = threading.Lock()
         self.current: tuple[str, CancelToken] | None = None
         self.cancelled: set[str] = set()
@@ -71,7 +64,7 @@ class EngineActor:
                 self.current[1].cancel()
 
     def run(self, job_id: str, request_data: dict[str, Any], force_new: bool,
-            stills: dict[str, tuple[str, str, list[Any]]]) -> Iterator[EngineEvent]:
+            inputs: InputRefs) -> Iterator[EngineEvent]:
         import ray
 
         request = GenerationRequest.from_dict(request_data)
@@ -84,14 +77,12 @@ class EngineActor:
 
         def work() -> None:
             try:
-                local = materialise_stills(ray, request, stills, self.stills)
-                run_job(RunJob(job_id, local, force_new), self.backends, self.backend_options, self.cache, token,
-                        events.put)
+                local, _ = materialise_inputs(ray, request, inputs, self.storage)
+                run_job(RunJob(job_id, local, force_new), self.backends, self.backend_options, self.storage.takes,
+                        token, events.put)
                 if local.backend != "animatic":
                     self.models[local.backend] = local.model_id or ""
-            except Exception as error:  # e.g. a still that cannot be fetched
-                from engine.messages import Failed
-
+            except Exception as error:  # e.g. an input file that cannot be fetched
                 events.put(Failed(job_id, f"{type(error).__name__}: {error}"))
             finally:
                 events.put(None)
@@ -102,6 +93,7 @@ class EngineActor:
             while (event := events.get()) is not None:
                 if isinstance(event, Done) and event.result is not None:
                     yield take_payload(job_id, event.result, self.node)
+                    self._tidy(event.result)
                 else:
                     if isinstance(event, Cancelled):
                         self._free_memory()
@@ -111,6 +103,14 @@ class EngineActor:
             with self.lock:
                 self.current = None
                 self.cancelled.discard(job_id)
+
+    def _tidy(self, result: TakeResult) -> None:
+        """The take has reached the client: keep the node's folder in its budget (the files of jobs running on
+        this actor's other threads are safe: only complete, least recently used entries go)."""
+        self.storage.touch(Path(result.video).parent)
+        removed = self.storage.prune(keep={Path(result.video).parent})
+        if removed:
+            log.info("node cache over budget: removed %d entries", len(removed))
 
     def _free_memory(self) -> None:
         """After a cancel: drop the stopped job's tensors (the model stays loaded for the next job)."""

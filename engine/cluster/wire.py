@@ -1,7 +1,8 @@
-"""What crosses the object store: reference stills by content hash, and finished takes as bytes.
+"""What crosses the object store: a job's input files by content hash, and finished takes as bytes.
 
-No shared filesystem is assumed: a still goes to the cluster once (``ray.put``, keyed by its sha256) and each
-node keeps it in a folder of its own; a take comes back as its files' bytes and metadata, and the client writes
+No shared filesystem is assumed: an input file (a reference still, a last frame; any request field listed in
+``INPUT_FIELDS``) goes to the cluster once (``ray.put``, keyed by its sha256) and each node keeps it in its
+``NodeStorage``; a take comes back as its files' bytes and metadata, and the client writes
 it into its take cache (each file atomically, the metadata last), so the app sees a ``TakeResult`` on its disk.
 """
 
@@ -13,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from engine.atomic_files import write_atomic
+from engine.cluster.node_storage import NodeStorage
 from engine.messages import EngineEvent
 from engine.request import GenerationRequest, TakeResult, file_sha256
 from engine.take_cache import FILE_FIELDS, TakeCache
 
-STILL_FIELDS = (("reference_image", "reference_sha256"), ("last_image", "last_image_sha256"))
+# The request fields naming files that must travel with a job (path field, content-hash field).
+INPUT_FIELDS = (("reference_image", "reference_sha256"), ("last_image", "last_image_sha256"))
 
 
 @dataclass(frozen=True)
@@ -49,26 +52,54 @@ def store_take(cache: TakeCache, request: GenerationRequest, done: RemoteDone) -
     return result
 
 
-def stills_of(request: GenerationRequest) -> list[tuple[str, str, Path]]:
-    """(request field, sha256, local path) of each still the request needs."""
+def input_files_of(request: GenerationRequest) -> list[tuple[str, str, Path]]:
+    """(request field, sha256, local path) of each file the request needs on the node."""
     out = []
-    for path_field, sha_field in STILL_FIELDS:
+    for path_field, sha_field in INPUT_FIELDS:
         path = getattr(request, path_field)
         if path:
             out.append((path_field, getattr(request, sha_field) or file_sha256(path), Path(path)))
     return out
 
 
-def materialise_stills(ray: Any, request: GenerationRequest, stills: dict[str, tuple[str, str, list[Any]]],
-                       folder: Path) -> GenerationRequest:
-    """On the node: the request with its stills at local paths (fetched from the object store once per node)."""
-    changes = {}
-    for path_field, (sha, suffix, refs) in stills.items():
-        target = folder / f"{sha}{suffix}"
-        if not target.is_file():
+InputRefs = dict[str, tuple[str, str, list[Any]]]  # field -> (sha256, suffix, [ObjectRef]) (a list: Ray keeps a
+# ref nested in a container as a ref, where a bare argument would be fetched before the call)
+
+
+class InputFiles:
+    """The client's side: each input file goes into the object store once per connection, keyed by content."""
+
+    def __init__(self, ray: Any) -> None:
+        self._ray = ray
+        self._refs: dict[str, Any] = {}
+
+    def refs_for(self, request: GenerationRequest) -> InputRefs:
+        out = {}
+        for field_name, sha, path in input_files_of(request):
+            if sha not in self._refs:
+                self._refs[sha] = self._ray.put(path.read_bytes())
+            out[field_name] = (sha, path.suffix.lower(), [self._refs[sha]])
+        return out
+
+    def forget(self) -> None:
+        """Drop the refs (the connection they belong to is gone)."""
+        self._refs.clear()
+
+
+def materialise_inputs(ray: Any, request: GenerationRequest, inputs: InputRefs,
+                       storage: NodeStorage) -> tuple[GenerationRequest, list[Path]]:
+    """On the node: the request with its input files at local paths (fetched from the object store once per
+    node), and those paths (in use until the job ends)."""
+    changes, used = {}, []
+    for path_field, (sha, suffix, refs) in inputs.items():
+        target = storage.inputs / f"{sha}{suffix}"
+        if target.is_file():
+            storage.touch(target)
+        else:
             data = ray.get(refs[0])
             if hashlib.sha256(data).hexdigest() != sha:
                 raise ValueError(f"the {path_field.replace('_', ' ')} arrived damaged (content hash mismatch)")
             write_atomic(target, data)
         changes[path_field] = str(target)
-    return replace(request, **changes) if changes else request
+        used.append(target)
+    return (replace(request, **changes) if changes else request), used

@@ -84,12 +84,8 @@ def open_cluster_client(args: argparse.Namespace, state_dir: Path, cache_dir: Pa
 
 
 def _cluster_client(address: str, state_dir: Path, cache_dir: Path, token: str | None) -> EngineClient:
-    try:
-        from engine.local_client import engine_client
-    except ImportError:  # an engine without the one chooser yet: the cluster's client itself
-        from engine.cluster import RayClient
+    from engine.local_client import engine_client
 
-        return RayClient(address, state_dir, cache_dir, token=token, persist=False)
     return engine_client(state_dir, cache_dir, cluster=address, token=token, persist=False)
 
 

@@ -223,10 +223,10 @@ class GenerationService:
     def handle(self, event: EngineEvent) -> Update:
         record = self.records.get(event.job_id)
         if isinstance(event, WorkerRestarted):
+            # A notice: the client follows it with the job's fate (Failed, or Queued to run again elsewhere).
             if record is not None and record.state in ACTIVE:
-                record.state, record.reason = "failed", f"the engine stopped: {event.reason}"
-            return Update(record, message=f"The generation engine stopped ({event.reason}) and was restarted; "
-                                          "the job it was running is marked failed.")
+                record.reason = event.reason
+            return Update(record, message=f"Generation engine: {event.reason}.")
         if record is None or record.finished:
             return Update(None)  # a job of another project, or one already settled
         label = f"Shot {self.shot_number(record.shot_id)}"

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from engine.client import EngineClient
 from studio.project import StoryreelError
+from studio.secret_store import SecretStoreUnavailable, delete_secret, read_secret, write_secret
 
 LOCAL, CLUSTER = "local", "cluster"
 TOKEN_ENV = "RAY_AUTH_TOKEN"
-KEYRING_SERVICE = "storyreel"
-KEYRING_USER = "ray-cluster-token"
+KEYRING_USER = "ray-cluster-token"  # the name under the keyring's "storyreel" service
 
 ClientFactory = Callable[[Path, Path | None], EngineClient]
 
@@ -27,28 +27,15 @@ class ClusterUnavailable(StoryreelError):
     """The chosen cluster cannot be used (refused address, no Ray installed, no keyring for the token)."""
 
 
-def _keyring_note(exc: Exception) -> str:
-    return (f"this machine has no usable keyring ({type(exc).__name__}); set the {TOKEN_ENV} environment "
-            "variable instead")
-
-
 def stored_token() -> tuple[str | None, str | None]:
     """(token, None) from the keyring, or (None, why not) when it holds none or cannot be used."""
-    try:
-        import keyring
-
-        return keyring.get_password(KEYRING_SERVICE, KEYRING_USER), None
-    except Exception as exc:  # NoKeyringError on headless machines; broken backends raise anything
-        return None, _keyring_note(exc)
+    return read_secret(KEYRING_USER, TOKEN_ENV)
 
 
 def cluster_token() -> str | None:
     """The token to connect with: ``RAY_AUTH_TOKEN``, else the keyring's, else None."""
     env = os.environ.get(TOKEN_ENV, "").strip()
-    if env:
-        return env
-    token, _why = stored_token()
-    return token.strip() if token and token.strip() else None
+    return env or stored_token()[0]
 
 
 def store_token(token: str) -> None:
@@ -57,23 +44,17 @@ def store_token(token: str) -> None:
     if not token or any(c.isspace() for c in token):
         raise ClusterUnavailable("a cluster token is one word with no spaces; check what was pasted")
     try:
-        import keyring
-
-        keyring.set_password(KEYRING_SERVICE, KEYRING_USER, token)
-    except Exception as exc:  # see stored_token
-        raise ClusterUnavailable(f"the token was not stored: {_keyring_note(exc)}") from None
+        write_secret(KEYRING_USER, token, TOKEN_ENV)
+    except SecretStoreUnavailable as exc:
+        raise ClusterUnavailable(f"the token was not stored: {exc}") from None
 
 
 def forget_token() -> bool:
-    """Remove the stored token; False when the keyring held none (or there is no keyring)."""
+    """Remove the stored token; False when the keyring held none (or there is no keyring: nothing is stored)."""
     try:
-        import keyring
-        import keyring.errors
-
-        keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
-    except Exception:  # PasswordDeleteError (none stored) or no keyring at all: nothing is stored either way
+        return delete_secret(KEYRING_USER, TOKEN_ENV)
+    except SecretStoreUnavailable:
         return False
-    return True
 
 
 def check_address(address: str, token: str | None) -> str:
@@ -97,15 +78,12 @@ def cluster_factory(address: str) -> ClientFactory:
         token = cluster_token()
         checked = check_address(address, token)
         from engine.cluster import ClusterRefused
+        from engine.local_client import engine_client
 
         try:
-            try:
-                from engine.local_client import engine_client
-            except ImportError:  # an engine without the one chooser yet: the cluster's client itself
-                from engine.cluster import RayClient
-
-                return RayClient(checked, state_dir, cache_dir, token=token)
-            return engine_client(state_dir, cache_dir, cluster=checked, token=token)
+            # Not waiting for the connection: the window stays responsive, jobs wait until the cluster answers
+            # (and fail with the reason if it refuses the token).
+            return engine_client(state_dir, cache_dir, cluster=checked, token=token, wait=False)
         except ClusterRefused as exc:
             raise ClusterUnavailable(f"the cluster {address} was refused: {exc}") from None
         except (ConnectionError, TimeoutError, RuntimeError) as exc:  # ray.init's "nobody answers"

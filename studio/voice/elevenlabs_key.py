@@ -1,6 +1,6 @@
 """Where the ElevenLabs API key comes from, and how it is kept out of projects, logs and error messages.
 
-Order: an explicit key, then ``ELEVENLABS_API_KEY``, then the OS keyring (service ``storyreel``). A headless
+Order: an explicit key, then ``ELEVENLABS_API_KEY``, then the OS keyring (``studio.secret_store``). A headless
 machine has no keyring backend; that is said plainly and the environment variable remains the way in.
 """
 
@@ -8,32 +8,18 @@ from __future__ import annotations
 
 import os
 
+from studio.secret_store import SecretStoreUnavailable, delete_secret, read_secret, write_secret
+
 from .errors import KeyMissing, KeyringUnavailable, VoiceError
 
 ENV_KEY = "ELEVENLABS_API_KEY"
-KEYRING_SERVICE = "storyreel"
-KEYRING_USER = "elevenlabs"
+KEYRING_USER = "elevenlabs"  # the name under the keyring's "storyreel" service
 MASK = "[key hidden]"
-
-
-def _keyring_note(exc: Exception) -> str:
-    return (f"this machine has no usable keyring ({type(exc).__name__}); set the {ENV_KEY} environment variable "
-            "instead")
 
 
 def key_from_keyring() -> tuple[str | None, str | None]:
     """(key, None) from the keyring, or (None, why not) when it holds none or cannot be used."""
-    try:
-        import keyring
-        import keyring.errors
-    except ImportError as exc:
-        return None, _keyring_note(exc)
-    try:
-        return keyring.get_password(KEYRING_SERVICE, KEYRING_USER), None
-    except keyring.errors.KeyringError as exc:  # NoKeyringError, InitError, locked keychains...
-        return None, _keyring_note(exc)
-    except Exception as exc:  # broken third-party backends raise anything (D-Bus errors...)
-        return None, _keyring_note(exc)
+    return read_secret(KEYRING_USER, ENV_KEY)
 
 
 def resolve_api_key(explicit: str | None = None) -> str:
@@ -42,8 +28,8 @@ def resolve_api_key(explicit: str | None = None) -> str:
         if candidate and candidate.strip():
             return candidate.strip()
     key, note = key_from_keyring()
-    if key and key.strip():
-        return key.strip()
+    if key:
+        return key
     where = f"no ElevenLabs API key: set {ENV_KEY} or store one with `storyreel voice --store-key`"
     raise KeyMissing(f"{where} ({note})" if note else where)
 
@@ -55,27 +41,18 @@ def set_api_key(key: str) -> None:
         raise VoiceError("the API key is empty")
     if any(c.isspace() for c in key):
         raise VoiceError("an ElevenLabs API key has no spaces; check what was pasted")
-    import keyring
-    import keyring.errors
-
     try:
-        keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
-    except Exception as exc:  # see key_from_keyring
-        raise KeyringUnavailable(f"the key was not stored: {_keyring_note(exc)}") from None
+        write_secret(KEYRING_USER, key, ENV_KEY)
+    except SecretStoreUnavailable as exc:
+        raise KeyringUnavailable(f"the key was not stored: {exc}") from None
 
 
 def clear_api_key() -> bool:
     """Remove the stored key; False when the keyring held none."""
-    import keyring
-    import keyring.errors
-
     try:
-        keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
-    except keyring.errors.PasswordDeleteError:
-        return False
-    except Exception as exc:  # see key_from_keyring
-        raise KeyringUnavailable(f"the key was not removed: {_keyring_note(exc)}") from None
-    return True
+        return delete_secret(KEYRING_USER, ENV_KEY)
+    except SecretStoreUnavailable as exc:
+        raise KeyringUnavailable(f"the key was not removed: {exc}") from None
 
 
 def mask_secret(text: str, secret: str | None) -> str:

@@ -16,9 +16,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from engine_events import events_until_final
 from ray_cluster import RayTestCluster, ray_cluster  # noqa: F401  (the session fixture)
 
-from engine.cluster import RayClient
+from engine.cluster import ClusterRefused, RayClient, connection
 from engine.inprocess_client import InProcessClient
 from engine.messages import (
     Cancelled,
@@ -60,19 +61,6 @@ def client(ray_cluster: RayTestCluster, tmp_path_factory: pytest.TempPathFactory
     engine.close()
 
 
-def events_until_final(engine: RayClient, job_id: str, on_event=None) -> list[EngineEvent]:
-    seen: list[EngineEvent] = []
-    for _ in range(WAIT * 10):
-        for event in engine.poll(timeout=0.1):
-            if event.job_id == job_id:
-                seen.append(event)
-                if on_event is not None:
-                    on_event(event)
-                if isinstance(event, (Done, Failed, Cancelled)):
-                    return seen
-    raise AssertionError(f"job {job_id} did not finish; saw {seen}")
-
-
 def test_animatic_takes_are_bit_identical_to_the_local_engine(client: RayClient, tmp_path: Path,
                                                               still_file: Path) -> None:
     requests = [card(1), card(2, frames=8).with_reference(still_file)]
@@ -102,16 +90,20 @@ def test_animatic_takes_are_bit_identical_to_the_local_engine(client: RayClient,
     assert isinstance(again, Done) and again.result.from_cache and again.result.video == finals[0].result.video
 
 
-def test_secrets_stay_on_this_machine(client: RayClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secrets_stay_on_this_machine(client: RayClient, ray_cluster: RayTestCluster,  # noqa: F811
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ELEVENLABS_API_KEY", "sk-not-for-the-cluster")
     job = client.submit(card(3), force_new=True)
     assert isinstance(client.wait(job, timeout=WAIT), Done)
-    import ray
-
-    handles = [ray.get_actor(name, namespace="storyreel") for name in client.actor_names()]
-    assert handles
-    assert ray.get([h.has_env.remote("ELEVENLABS_API_KEY") for h in handles]) == [False] * len(handles)
-    assert ray.get(handles[0].has_env.remote("PATH"))  # the check itself sees the actor's environment
+    # This test process connects as a second driver (the client's own lives in its driver process).
+    ray = connection.connect(client.address, ray_cluster.token)
+    try:
+        handles = [ray.get_actor(name, namespace="storyreel") for name in client.actor_names()]
+        assert handles
+        assert ray.get([h.has_env.remote("ELEVENLABS_API_KEY") for h in handles]) == [False] * len(handles)
+        assert ray.get(handles[0].has_env.remote("PATH"))  # the check itself sees the actor's environment
+    finally:
+        connection.disconnect()
 
 
 def test_tiny_wan_steps_cancel_and_a_warm_model(client: RayClient, tiny: dict[str, Path]) -> None:
@@ -189,3 +181,17 @@ def test_a_wrong_token_is_refused_at_once_with_the_reason(ray_cluster: RayTestCl
     done = subprocess.run([sys.executable, "-c", code, ray_cluster.address], capture_output=True, text=True,
                           timeout=60, env=env, cwd=Path(__file__).resolve().parents[2], check=False)
     assert "REFUSED the cluster at" in done.stdout and "refused the token" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_refused_token_is_one_error_at_once_and_the_editor_way_fails_its_jobs(
+        ray_cluster: RayTestCluster, tmp_path: Path) -> None:  # noqa: F811
+    with pytest.raises(ClusterRefused, match="refused the token"):
+        RayClient(ray_cluster.address, tmp_path / "cli", token="not-the-token")
+
+    lazy = RayClient(ray_cluster.address, tmp_path / "editor", token="not-the-token", wait=False)  # returns at once
+    try:
+        final = lazy.wait(lazy.submit(card(7)), timeout=WAIT)
+        assert isinstance(final, Failed) and "refused the token" in final.reason
+        assert not lazy.connected
+    finally:
+        lazy.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from engine_events import events_until_final
 
 from engine.messages import (
     Cancelled,
@@ -45,20 +46,6 @@ def wan(model: Path, **changes) -> GenerationRequest:
                   steps=3, backend="diffusers", model_id=str(model), seed=11)
     values.update(changes)
     return GenerationRequest(**values)
-
-
-def events_until_final(engine: WorkerClient, job_id: str, on_event=None) -> list[EngineEvent]:
-    """Poll (as the UI does) until the job's final event; returns that job's events in order."""
-    seen: list[EngineEvent] = []
-    for _ in range(WAIT * 10):
-        for event in engine.poll(timeout=0.1):
-            if event.job_id == job_id:
-                seen.append(event)
-                if on_event is not None:
-                    on_event(event)
-                if isinstance(event, (Done, Failed, Cancelled)):
-                    return seen
-    raise AssertionError(f"job {job_id} did not finish; saw {seen}")
 
 
 def test_text_to_video_in_the_worker_then_the_cache_hit(client: WorkerClient, tiny: dict[str, Path]) -> None:

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -42,12 +42,11 @@ class RayTestCluster:
     token: str
     temp_dir: Path
     env: dict[str, str]  # the environment the head runs with (token auth, loopback)
-    workers: list[int] = field(default_factory=list)  # raylet pids of worker nodes added with add_node
+    num_cpus: int = 2
 
-    def add_node(self, num_cpus: int = 1) -> None:
-        """Start one more (worker) node on this machine, joined to the head."""
-        _run_ray(["start", f"--address={self.address}", "--node-ip-address=127.0.0.1", f"--num-cpus={num_cpus}",
-                  "--object-store-memory=100000000"], self.env)
+    @property
+    def port(self) -> int:
+        return int(self.address.rsplit(":", 1)[1])
 
     def processes(self) -> list[int]:
         return cluster_processes(self.temp_dir)
@@ -91,16 +90,20 @@ def cluster_processes(temp_dir: Path) -> list[int]:
     return pids
 
 
-def start_cluster(num_cpus: int = 2) -> RayTestCluster:
+def start_cluster(num_cpus: int = 2, *, port: int | None = None, token: str | None = None,
+                  node_env: dict[str, str] | None = None) -> RayTestCluster:
+    """A fresh head (``port`` and ``token`` given: the same cluster address coming back after a loss);
+    ``node_env``: more environment for its processes (the engine actors read STORYREEL_* settings there)."""
     if not RAY_BIN.exists():
         raise RuntimeError(f"{RAY_BIN} is missing: install the cluster extra (pip install -e '.[cluster]')")
-    token = secrets.token_hex(16)
+    token = token or secrets.token_hex(16)
     # Short: Ray's unix socket paths live under it and must stay under ~107 characters.
     temp_dir = Path(tempfile.mkdtemp(prefix="srray-", dir="/tmp"))
     env = clean_env(token)
     env["STORYREEL_NODE_DIR"] = str(temp_dir / "node")  # each test cluster starts with an empty node cache
-    port = free_port()
-    cluster = RayTestCluster(f"127.0.0.1:{port}", token, temp_dir, env)
+    env.update(node_env or {})
+    port = port or free_port()
+    cluster = RayTestCluster(f"127.0.0.1:{port}", token, temp_dir, env, num_cpus)
     try:
         _run_ray(["start", "--head", "--node-ip-address=127.0.0.1", f"--port={port}", f"--num-cpus={num_cpus}",
                   "--num-gpus=0", "--include-dashboard=false", "--disable-usage-stats", f"--temp-dir={temp_dir}",

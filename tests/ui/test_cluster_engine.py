@@ -132,7 +132,7 @@ def test_the_token_goes_to_the_keyring_and_a_remote_address_needs_one(qtbot, mak
     dialog.cluster_token.setText("s3cret-token")
     _ok(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert memory_keyring.items == {(engine_choice.KEYRING_SERVICE, engine_choice.KEYRING_USER): "s3cret-token"}
+    assert memory_keyring.items == {("storyreel", engine_choice.KEYRING_USER): "s3cret-token"}
     assert engine_choice.cluster_token() == "s3cret-token"
     window.settings.qsettings.sync()
     saved = Path(window.settings.qsettings.fileName()).read_text(encoding="utf-8")
