@@ -126,10 +126,11 @@ def wait_for_line(log: Path, text: str, proc: subprocess.Popen[str], timeout: fl
     pytest.fail(f"the editor never logged {text!r} (exit {proc.returncode}): {err[-3000:]}")
 
 
-def open_and_close(args: list[str], home: Path, shown: str) -> str:
+def open_and_close(args: list[str], home: Path, shown: str, **env: str) -> str:
     """Start the editor, wait until the log says ``shown``, SIGTERM it (by its own pid): the log it wrote."""
     log = home / ".local" / "state" / "Storyreel" / "log" / "storyreel.log"
-    proc = subprocess.Popen(args, env=bare_env(home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(args, env={**bare_env(home), **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
     wait_for_line(log, shown, proc)
     proc.send_signal(signal.SIGTERM)
     try:
@@ -154,6 +155,22 @@ def test_double_click_opens_a_bundle_given_as_its_project_json(tmp_path: Path) -
     shutil.copytree(PACKAGED_EXAMPLE, film)
     log = open_and_close([str(EXE), "studio", str(film / "project.json")], tmp_path, f"Opened {film}")
     assert "Welcome page shown" not in log  # a project given on the command line comes first
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (the xvfb package)")
+def test_the_window_opens_on_an_x_server(tmp_path: Path) -> None:
+    """The xcb platform plugin and the libraries it loads from the build work against a real X server."""
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        display = xvfb.stdout.readline().strip()  # written once the server accepts clients
+        assert display.isdigit(), "Xvfb did not start"
+        log = open_and_close([str(EXE), "studio"], tmp_path, "Welcome page shown (first run)",
+                             QT_QPA_PLATFORM="xcb", DISPLAY=f":{display}")
+        assert "Editor window shown" in log
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=30)
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or shutil.which("dpkg") is None, reason="installing a .deb needs root and dpkg")
