@@ -37,6 +37,7 @@ OVERHEAD_TARGET = 1.15
 def _support(name: str):
     spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "support" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
 

@@ -21,7 +21,7 @@ CAMERA_MOVES: tuple[str, ...] = (
 )
 MAX_SIDE = 8192
 # Bumped when a backend's output for the same request changes, so cached takes of the old renderer are not reused.
-RENDERER_VERSIONS = {"animatic": 1, "diffusers": 1}
+RENDERER_VERSIONS = {"animatic": 2, "diffusers": 1}  # animatic 2: one encoder thread (same bytes everywhere)
 MAX_FRAMES = 240 * 600
 
 

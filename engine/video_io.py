@@ -120,8 +120,10 @@ class VideoWriter:
 
     def __init__(
         self, path: Path, width: int, height: int, fps: float, *, crf: int = 18, preset: str = "medium",
-        pixel_format: str = "rgb24",
+        pixel_format: str = "rgb24", threads: int | None = None,
     ) -> None:
+        """``threads``: the encoder's threads (None: x264 picks by the CPU count, so the bytes depend on the
+        machine; a fixed count makes the same frames the same file everywhere)."""
         if width % 2 or height % 2 or width < 2 or height < 2:
             raise ValueError(f"H.264 (yuv420p) needs an even width and height, got {width}x{height}")
         if pixel_format not in ("rgb24", "yuv420p"):
@@ -134,7 +136,7 @@ class VideoWriter:
             raise ValueError(f"crf must be 0..51, got {crf}")
         self.path = Path(path)
         self.width, self.height, self.fps = int(width), int(height), float(fps)
-        self.crf, self.preset = crf, preset
+        self.crf, self.preset, self.threads = crf, preset, threads
         self.frames_written = 0
         self._tmp_cm: contextlib.AbstractContextManager[Path] | None = None
         self._tmp: Path | None = None
@@ -170,6 +172,7 @@ class VideoWriter:
             "-framerate", f"{rate.numerator}/{rate.denominator}", "-i", "pipe:0",
             *(["-vf", TO_YUV_FILTER] if self.pixel_format == "rgb24" else []),
             *h264_args(crf=self.crf, preset=self.preset),
+            *(["-threads", str(int(self.threads))] if self.threads else []),
             "-f", "mp4", str(self._tmp),
         ]
         self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)

@@ -15,7 +15,8 @@ from engine.progress import CancelToken, Progress, ProgressCallback, no_progress
 from engine.request import GenerationRequest, RequestError, TakeResult
 from engine.video_io import VideoError, VideoWriter, load_image_rgb, write_stills
 
-RENDERER_REVISION = "1"
+RENDERER_REVISION = "2"
+ENCODER_THREADS = 1
 TAKE_FILES = ("video.mp4", "first.png", "last.png", "thumb.jpg")
 
 
@@ -98,8 +99,10 @@ class AnimaticBackend:
         video = out_dir / "video.mp4"
         total = request.num_frames
         try:
+            # One encoder thread: the same request makes the same bytes on every machine (a laptop, each node of
+            # a render farm), and a job keeps to the one CPU slot it was given.
             with VideoWriter(video, width, height, request.fps, crf=self.crf, preset=self.preset,
-                             pixel_format="yuv420p") as writer:
+                             pixel_format="yuv420p", threads=ENCODER_THREADS) as writer:
                 for index, frame in enumerate(renderer.frames_i420()):
                     cancel.raise_if_cancelled()
                     writer.write(frame)
