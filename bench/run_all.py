@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["animatic.py", "engine_overhead.py", "export.py", "moviepy_export.py", "ui_scale.py", "gpu_engine.py",
+ORDER = ["animatic.py", "engine_overhead.py", "cluster.py", "export.py", "moviepy_export.py", "ui_scale.py", "gpu_engine.py",
          "voice_offline.py"]
 
 
