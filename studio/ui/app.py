@@ -65,7 +65,8 @@ def close_on_sigterm(app: QApplication) -> QTimer:
 
 def run_studio(path: Path | None) -> int:
     """Open the editor (on ``path`` if given: a bundle or its project.json) and run the event loop; returns the
-    exit code. On the first start, without a path, the welcome page opens beside the window."""
+    exit code. On the first start without a path the welcome page opens beside the window (given a project, as
+    by a double-click, the project comes first and the page waits for the next start)."""
     from studio import __version__
 
     app_log = setup_logging()

@@ -30,8 +30,12 @@ EXAMPLE, IMPORT, EMPTY, SKIP = "example", "import", "empty", "skip"
 
 
 def is_first_run(settings: QSettings) -> bool:
-    """No settings yet: nothing has ever been saved by this user's Storyreel (the page was not seen either)."""
-    return not settings.contains(SEEN_KEY) and not settings.allKeys()
+    """The page was never seen: a first start (no settings yet), or the first start of a Storyreel that has it.
+
+    Only the page's own key counts, so someone whose first start opened a project by double-click (which writes
+    the recent list) still meets the page on the next plain start.
+    """
+    return not settings.contains(SEEN_KEY)
 
 
 def tilde(path: Path | str) -> str:

@@ -61,10 +61,12 @@ def test_a_gpu_box_hears_its_gpu_and_which_models_fit(qtbot, tmp_path: Path) -> 
     assert "Wan 2.2 text-to-video A14B (MoE)" in text and "126 GB" in text
 
 
-def test_first_run_is_a_settings_file_with_nothing_in_it(tmp_path: Path) -> None:
+def test_first_run_lasts_until_the_page_was_seen(tmp_path: Path) -> None:
     settings = QSettings(str(tmp_path / "fresh.ini"), QSettings.Format.IniFormat)
+    assert is_first_run(settings)  # no settings yet
+    settings.setValue("recent/projects", ["/somewhere/film.storyreel"])  # the first start opened a project
     assert is_first_run(settings)
-    settings.setValue("recent/projects", ["/somewhere/film.storyreel"])  # an existing user's settings
+    settings.setValue(SEEN_KEY, True)
     assert not is_first_run(settings)
 
 
