@@ -81,12 +81,30 @@ class ProjectDocument:
         self._notify(Change("saved"))
         return written
 
-    def _merge_disk_changes(self, bundle: Path) -> None:
+    def changed_on_disk(self) -> bool:
+        """True when project.json is no longer what this document last read or wrote (another program saved)."""
+        if self.bundle is None or self._disk_digest is None or not (self.bundle / store.DOCUMENT).is_file():
+            return False
+        try:
+            return store.digest_of(store.read_document(self.bundle)) != self._disk_digest
+        except ProjectError:
+            return False
+
+    def merge_disk_changes(self) -> bool:
+        """Bring in what another program saved, now (the editor offers this): the file is loaded and this
+        document's unsaved edits are replayed onto it, as a save would do; nothing is written. True if merged."""
+        if not self.changed_on_disk():
+            return False
+        assert self.bundle is not None
+        with ProjectLock(self.bundle):
+            return self._merge_disk_changes(self.bundle)
+
+    def _merge_disk_changes(self, bundle: Path) -> bool:
         if not (bundle / store.DOCUMENT).exists():
-            return  # deleted meanwhile: this document's save recreates it
+            return False  # deleted meanwhile: this document's save recreates it
         current = store.read_document(bundle)
         if store.digest_of(current) == self._disk_digest:
-            return
+            return False
         fresh, _ = store.load_bytes(bundle, current)
         for forward, command in self._journal:
             try:
@@ -101,8 +119,9 @@ class ProjectDocument:
             raise ProjectConflict(f"another program saved this project meanwhile, and with its changes this "
                                   f"one's would break a rule ({exc}); nothing was saved", path=bundle) from exc
         self.project = fresh
-        self._disk_digest = store.digest_of(current)
+        self._disk_digest = store.digest_of(current)  # the journal stays: its edits are still unsaved
         self._notify(Change("project"))
+        return True
 
     def autosave(self) -> Path | None:
         if self.bundle is None or not self.dirty:

@@ -10,12 +10,13 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QUndoView, QWidget
 
-from studio.project import Project, ProjectDocument, store
+from studio.project import Project, ProjectDocument, StoryreelError, store
 
 from .actions import Actions, build_actions
 from .autosave import Autosaver
 from .background import TaskList
 from .cast_panel import CastPanel
+from .disk_watch import ProjectFileWatcher
 from .docks import create_docks, unavailable_notice
 from .engine_bridge import ClientFactory, EngineBridge, spawned_worker
 from .generation_actions import GenerationActions
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self._drop_session()
         session = ProjectSession(document, self)
         self.session = session
+        ProjectFileWatcher(document, session).changedOnDisk.connect(self._project_changed_on_disk)
         if document.bundle is not None:
             # The settings' engine (this computer, or a Ray cluster) is read here: a change applies to the next project.
             self.engine = EngineBridge(document.bundle / store.CACHE / "engine", document.bundle / store.CACHE / "takes",
@@ -203,6 +205,26 @@ class MainWindow(QMainWindow):
 
     def say(self, message: str) -> None:
         self.statusBar().showMessage(message, 10_000)
+
+    def _project_changed_on_disk(self) -> None:
+        """Another program saved this project: bring its changes in (unsaved edits are replayed onto them)."""
+        session = self.session
+        if session is None:
+            return
+        document = session.document
+        if document.dirty and not self.prompts.confirm(
+                "Project changed on disk",
+                "Another program (the command line, or a second editor) saved this project. Bring its changes "
+                "in now? Your unsaved edits are kept. (Otherwise they are merged when you save.)"):
+            return
+        try:
+            merged = document.merge_disk_changes()
+        except StoryreelError as exc:
+            self.prompts.error("Cannot bring in the changes", str(exc))
+            return
+        if merged:
+            self.say("Another program saved this project; its changes are in" +
+                     (" and your unsaved edits are kept" if document.dirty else ""))
 
     def _show_tasks(self) -> None:
         running = self.tasks.running()
