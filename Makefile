@@ -36,13 +36,12 @@ lint: $(STAMP)
 
 # Tests marked `playback` drive Qt's real multimedia backend, so they run on an X server (Xvfb) with the xcb
 # platform; everything else runs offscreen. On a desktop session xvfb-run still gives them their own display.
-# Tests marked `cluster` drive a loopback Ray cluster; Ray keeps one driver per process, so each of their files
-# runs in its own pytest process.
-CLUSTER_TESTS := $(wildcard tests/*/test_cluster_*.py tests/*/test_ray_client*.py)
+# Tests marked `cluster` drive loopback Ray clusters (started and stopped by their fixtures); they run in a
+# pytest process of their own after the rest.
 
 test: lint
 	$(PY) -m pytest -q -m "not playback and not cluster and not package"
-	for f in $(CLUSTER_TESTS); do $(PY) -m pytest -q -p no:cacheprovider $$f || exit 1; done
+	$(PY) -m pytest -q -p no:cacheprovider -m cluster
 	xvfb-run -a env QT_QPA_PLATFORM=xcb $(PY) -m pytest -q -m playback
 
 bench: $(STAMP)

@@ -20,7 +20,7 @@ _CLUSTER_MODULES = ("test_cluster_", "test_ray_client")
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """The render-farm tests share one Ray driver per process; they get the `cluster` marker by module name."""
+    """The render-farm tests (they start loopback Ray clusters) get the `cluster` marker by module name."""
     import pytest
 
     for item in items:
