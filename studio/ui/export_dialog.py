@@ -91,6 +91,16 @@ class ExportJob:
     sidecars: tuple[str, ...]
 
 
+def check_export_paths(document: ProjectDocument, job: ExportJob) -> None:
+    """The film and every file beside it may be written (never over the project's own files)."""
+    from studio.project.output_paths import check_output_path
+
+    check_output_path(job.out, document.bundle, what="video")
+    extra = [job.subtitles] if job.subtitles in ("srt", "vtt") else []
+    for fmt in (*extra, *job.sidecars):
+        check_output_path(job.out.with_suffix(f".{fmt}"), document.bundle, what=fmt)
+
+
 def run_export(document: ProjectDocument, job: ExportJob, cancel: CancelToken, relay: _Relay) -> None:
     """The worker thread's body: render the film, then the sidecars; report through ``relay``."""
     from studio.cut import export_film, export_interchange
@@ -100,6 +110,7 @@ def run_export(document: ProjectDocument, job: ExportJob, cancel: CancelToken, r
         cancel.raise_if_cancelled()
 
     try:
+        check_export_paths(document, job)
         report = export_film(document, job.out, size=job.size, subtitles=job.subtitles,  # type: ignore[arg-type]
                              progress=progress, cancel=cancel)
         extras = []
