@@ -23,6 +23,7 @@ from engine.animatic.camera_moves import (
     source_matrix,
     view_matrix,
 )
+from engine.animatic.easing import ease_in_out, frame_fraction
 from engine.animatic.story_card import render_story_card
 from engine.video_io import i420_planes, new_i420, rgb_to_i420, rgb_to_ycbcr709
 
@@ -67,6 +68,9 @@ class ShotSpec:
     prompt: str = ""
     label: str = ""
     footer: str = ""
+    # Which ends show the still exactly as it is (cover-framed, no move): "start", "end", "both" or "".
+    # First/last-frame takes are "both"; a take that continues another starts on its last frame ("start").
+    anchor: str = ""
 
 
 @dataclass
@@ -102,23 +106,23 @@ class ShotRenderer:
 
     def _still_layers(self) -> list[Layer]:
         assert self.still is not None
+        layers = [self._still_layer(self.still, "reference still")]
+        if self.last_still is not None:  # framed on its own: the last frame shows all of it that the frame can
+            layers.append(self._still_layer(self.last_still, "last frame still"))
+        return layers
+
+    def _still_layer(self, still: np.ndarray, what: str) -> Layer:
         spec = self.spec
-        height, width = self.still.shape[:2]
+        height, width = still.shape[:2]
         scale = fit_scale(self.views, spec.width, spec.height, width / 2, height / 2, cap=math.inf)
         factor = self._density / scale
-        first = self._resample(self.still, factor)
+        image = self._resample(still, factor)
         # Rounding the resampled size changes each side a little: keep the tighter one so frames stay inside.
-        layer_scale = scale * min(first.shape[1] / width, first.shape[0] / height)
-        layers = [Layer(first, 1.0, layer_scale)]
-        if self.last_still is not None:
-            last = _cover(self.last_still, first.shape[1], first.shape[0])
-            layers.append(Layer(last, 1.0, layer_scale))
+        layer_scale = scale * min(image.shape[1] / width, image.shape[0] / height)
         if factor > 1.5:
-            self.notes.append(
-                f"the reference still ({width}x{height}) is smaller than the frame needs; it was upscaled "
-                f"{factor:.1f}x and will look soft"
-            )
-        return layers
+            self.notes.append(f"the {what} ({width}x{height}) is smaller than the frame needs; it was upscaled "
+                              f"{factor:.1f}x and will look soft")
+        return Layer(image, 1.0, layer_scale)
 
     def _card_layers(self) -> list[Layer]:
         spec = self.spec
@@ -142,11 +146,13 @@ class ShotRenderer:
         return [Layer(card.background, 1.0, scale), Layer(card.foreground, gain, scale)]
 
     # --- frames -------------------------------------------------------------------------------------------
-    def _warp(self, layer: Layer, state: CameraState) -> np.ndarray:
+    def _warp(self, layer: Layer, state: CameraState, index: int) -> np.ndarray:
         spec = self.spec
-        view = self.views_for(layer, state)
-        height, width = layer.image.shape[:2]
-        matrix = source_matrix(view, layer.scale, width, height)
+        if self.still is not None:
+            matrix = self._still_matrix(next(i for i, one in enumerate(self.layers) if one is layer), index)
+        else:
+            height, width = layer.image.shape[:2]
+            matrix = source_matrix(self.views_for(layer, state), layer.scale, width, height)
         flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
         transparent = layer.image.shape[2] == 4
         border = cv2.BORDER_CONSTANT if transparent else cv2.BORDER_REFLECT101
@@ -155,6 +161,31 @@ class ShotRenderer:
             return cv2.warpAffine(layer.image, matrix[:2], size, flags=flags, borderMode=border)
         return cv2.warpPerspective(layer.image, matrix, size, flags=flags, borderMode=border)
 
+    def _anchor_weight(self, layer_index: int, index: int) -> float:
+        """How much frame ``index`` of a still layer is the still's exact framing (1) rather than the move (0)."""
+        anchor, count = self.spec.anchor, len(self.states)
+        t = ease_in_out(frame_fraction(index, count)) if count > 1 else 0.0
+        last_layer = layer_index == len(self.layers) - 1
+        if layer_index == 0 and anchor in ("start", "both"):
+            return 1.0 - t
+        if last_layer and anchor in ("end", "both") and (layer_index > 0 or anchor == "end"):
+            return t
+        return 0.0
+
+    def _still_matrix(self, layer_index: int, index: int) -> np.ndarray:
+        """Output -> source pixels of a still layer at frame ``index``: the move, eased into the still's exact
+        framing at an anchored end (a convex blend of two maps that both stay inside the source stays inside)."""
+        layer = self.layers[layer_index]
+        height, width = layer.image.shape[:2]
+        designed = source_matrix(self.views_for(layer, self.states[index]), layer.scale, width, height)
+        weight = self._anchor_weight(layer_index, index)
+        if weight <= 0.0:
+            return designed
+        identity = view_matrix(CameraState(), self.spec.width, self.spec.height)
+        cover = fit_scale([identity], self.spec.width, self.spec.height, width / 2, height / 2, cap=math.inf)
+        exact = source_matrix(identity, cover, width, height)
+        return weight * exact + (1.0 - weight) * designed / designed[2, 2]
+
     def views_for(self, layer: Layer, state: CameraState) -> np.ndarray:
         if layer.image.shape[2] == 3:
             return view_matrix(state, self.spec.width, self.spec.height)
@@ -162,11 +193,11 @@ class ShotRenderer:
 
     def render(self, index: int) -> np.ndarray:
         state = self.states[index]
-        base = self._warp(self.layers[0], state)
+        base = self._warp(self.layers[0], state, index)
         if self.still is not None:
             if len(self.layers) > 1:  # dissolve to the last still, eased like the move
                 weight = self._dissolve_weight(index)
-                base = cv2.addWeighted(base, 1 - weight, self._warp(self.layers[1], state), weight, 0)
+                base = cv2.addWeighted(base, 1 - weight, self._warp(self.layers[1], state, index), weight, 0)
             return base
         self._composite_type(base, state)
         assert self._vignette is not None
@@ -207,10 +238,10 @@ class ShotRenderer:
         else:
             cv2.warpPerspective(plane, matrix, size, dst=dst, flags=flags, borderMode=cv2.BORDER_REFLECT101)
 
-    def _still_i420(self, layer: Layer, state: CameraState, out: np.ndarray) -> None:
+    def _still_i420(self, layer_index: int, index: int, out: np.ndarray) -> None:
         spec = self.spec
-        y, cb, cr = layer.ycbcr_planes()
-        luma = source_matrix(self.views_for(layer, state), layer.scale, y.shape[1], y.shape[0])
+        y, cb, cr = self.layers[layer_index].ycbcr_planes()
+        luma = self._still_matrix(layer_index, index)
         # Chroma samples sit at the centre of each 2x2 luma block, in the output and in the source planes:
         # map output chroma -> output luma -> source luma -> source chroma.
         out_to_luma = np.array([[2, 0, 0.5], [0, 2, 0.5], [0, 0, 1]], np.float64)
@@ -228,11 +259,10 @@ class ShotRenderer:
         if self.still is None:
             return rgb_to_i420(self.render(index))
         out = new_i420(spec.width, spec.height) if out is None else out
-        state = self.states[index]
-        self._still_i420(self.layers[0], state, out)
+        self._still_i420(0, index, out)
         if len(self.layers) > 1:
             other = new_i420(spec.width, spec.height)
-            self._still_i420(self.layers[1], state, other)
+            self._still_i420(1, index, other)
             weight = self._dissolve_weight(index)
             cv2.addWeighted(out, 1 - weight, other, weight, 0, dst=out)
         return out
@@ -242,9 +272,9 @@ class ShotRenderer:
         buffer = new_i420(self.spec.width, self.spec.height)
         previous: CameraState | None = None
         frame: np.ndarray | None = None
-        dissolving = self.still is not None and len(self.layers) > 1
+        changing = self.still is not None and (len(self.layers) > 1 or bool(self.spec.anchor))
         for index, state in enumerate(self.states):
-            if frame is None or state != previous or dissolving:
+            if frame is None or state != previous or changing:
                 frame = self.render_i420(index, buffer)
             previous = state
             yield frame
@@ -256,9 +286,9 @@ class ShotRenderer:
     def frames(self) -> Iterator[np.ndarray]:
         previous: CameraState | None = None
         frame: np.ndarray | None = None
-        dissolving = self.still is not None and len(self.layers) > 1
+        changing = self.still is not None and (len(self.layers) > 1 or bool(self.spec.anchor))
         for index, state in enumerate(self.states):
-            if frame is None or state != previous or dissolving:  # a held camera reuses the frame
+            if frame is None or state != previous or changing:  # a held camera reuses the frame
                 frame = self.render(index)
             previous = state
             yield frame
@@ -277,18 +307,6 @@ def visible_throughout(views: list[np.ndarray], ratio: float, width: int, height
     if box[2] - box[0] < 0.3 or box[3] - box[1] < 0.3:  # a move so wide nothing stays: use the middle frame
         return (0.0, 0.0, 1.0, 1.0)
     return tuple(min(1.0, max(0.0, v)) for v in box)
-
-
-def _cover(image: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Scale and centre-crop ``image`` to fill ``width`` x ``height`` exactly (no borders)."""
-    h, w = image.shape[:2]
-    factor = max(width / w, height / h)
-    scaled = cv2.resize(
-        image, (max(width, round(w * factor)), max(height, round(h * factor))),
-        interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC,
-    )
-    top, left = (scaled.shape[0] - height) // 2, (scaled.shape[1] - width) // 2
-    return np.ascontiguousarray(scaled[top : top + height, left : left + width])
 
 
 def _vignette(width: int, height: int, strength: float = 0.28) -> np.ndarray:

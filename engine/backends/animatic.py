@@ -24,9 +24,14 @@ def camera_words(camera: str) -> str:
     return camera.replace("_", " ")
 
 
+# "start": the first frame is the reference still exactly (a take that continues another, from its last frame);
+# "end": the last frame is; "both": first and last (the default of first/last-frame takes); "": the move alone.
+ANCHORS = ("", "start", "end", "both")
+
+
 class AnimaticBackend:
     """Renders stills or story cards with camera moves. Options (``request.options``): ``camera_strength``
-    (float, 1 = default amount of move)."""
+    (float, 1 = default amount of move), ``anchor`` (see ``ANCHORS``)."""
 
     name = "animatic"
 
@@ -76,6 +81,9 @@ class AnimaticBackend:
         strength = request.option("camera_strength", 1.0)
         if not isinstance(strength, int | float) or not 0 <= strength <= 4:
             raise RequestError(f"camera_strength must be a number from 0 to 4, got {strength!r}")
+        anchor = request.option("anchor", "both" if request.task == "first_last_frame" else "")
+        if anchor not in ANCHORS:
+            raise RequestError(f"anchor must be one of {', '.join(repr(a) for a in ANCHORS)}, got {anchor!r}")
         still = self._still(request.reference_image, "reference still")
         last = self._still(request.last_image, "last frame still") if request.task == "first_last_frame" else None
         progress(Progress("prepare", 0, 1, "preparing the source"))
@@ -85,6 +93,7 @@ class AnimaticBackend:
                 camera=request.camera, seed=request.seed, strength=float(strength),
                 prompt=request.prompt, label=request.label,
                 footer=f"{camera_words(request.camera)}  ·  {request.duration_seconds:.1f} s",
+                anchor=anchor if still is not None else "",
             ),
             still=still,
             last_still=last,
