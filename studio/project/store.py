@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from engine.atomic_files import temp_path_for, write_atomic
 
-from .bounded_files import read_bounded
+from .bounded_files import InputFileError, read_bounded
 from .errors import ProjectError, SchemaVersionError, UnsafeMediaPath
 from .json_depth import MAX_JSON_DEPTH, json_depth
 from .media_path import resolve_media
@@ -255,11 +255,19 @@ def newer_autosave(path: Path | str) -> Path | None:
     auto, main = bundle / AUTOSAVE, bundle / DOCUMENT
     if not auto.is_file():
         return None
-    if main.is_file() and (
-        auto.stat().st_mtime_ns < main.stat().st_mtime_ns or auto.read_bytes() == main.read_bytes()
-    ):
+    if main.is_file() and (auto.stat().st_mtime_ns < main.stat().st_mtime_ns or _same_document(auto, main)):
         return None
     return auto
+
+
+def _same_document(a: Path, b: Path) -> bool:
+    """Equal bytes, compared only when the sizes match, and read as bounded documents (never a huge file)."""
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    try:
+        return read_bounded(a, kind="autosave", max_bytes=MAX_DOCUMENT_BYTES) == read_document(b.parent)
+    except ProjectError:
+        return False
 
 
 def recover_autosave(path: Path | str) -> tuple[Project, LoadReport]:
@@ -276,7 +284,11 @@ def backups(path: Path | str) -> list[Path]:
 def _back_up(bundle: Path, current: Path) -> None:
     folder = bundle / BACKUPS
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    write_atomic(folder / f"project-{stamp}.json", current.read_bytes())
+    try:
+        data = read_document(bundle)
+    except InputFileError:  # not a document any more (a pipe, a device, far too big): nothing to keep
+        return
+    write_atomic(folder / f"project-{stamp}.json", data)
     for old in backups(bundle)[BACKUPS_KEPT:]:
         with contextlib.suppress(OSError):
             old.unlink()

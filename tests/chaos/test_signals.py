@@ -34,6 +34,12 @@ def _parts(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if ".part" in p.name]
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C's default action in the child, as in a terminal: a shell that starts pytest in the background
+    (``pytest &``) passes SIGINT ignored to every child, which would make these tests prove nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wait_for(condition, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not condition():
@@ -46,7 +52,8 @@ def test_a_signal_to_the_group_while_render_generates(cli, tmp_path: Path, signu
     bundle = _film(cli, tmp_path, shots=8, seconds=8, size="640x360")
     out = tmp_path / "film.mp4"
     render = subprocess.Popen([sys.executable, "-m", "studio.cli.main", "render", str(bundle), "-o", str(out)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                              preexec_fn=_as_in_a_terminal)
     _wait_for(lambda: bool(_parts(bundle / "cache")))  # the worker is writing a take
     os.killpg(render.pid, signum)
     _, err = render.communicate(timeout=120)
@@ -62,7 +69,8 @@ def test_a_signal_to_the_group_while_render_generates(cli, tmp_path: Path, signu
 def test_ctrl_c_during_generate(cli, tmp_path: Path) -> None:
     bundle = _film(cli, tmp_path, shots=6, seconds=8, size="640x360")
     generate = subprocess.Popen([sys.executable, "-m", "studio.cli.main", "generate", str(bundle)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                                preexec_fn=_as_in_a_terminal)
     _wait_for(lambda: bool(_parts(bundle / "cache")))
     os.killpg(generate.pid, signal.SIGINT)
     _, err = generate.communicate(timeout=120)

@@ -55,7 +55,9 @@ def test_download_interrupted_then_resumed_then_generate_a_take(cli, hub, tiny_w
 
     # 1. Ctrl-C while the big file is half sent: the files that finished stay in the cache.
     hub.add_fault(REPO, BIG_FILE, "stall")
-    first = subprocess.Popen(_command("models", "download", REPO), env=env, stdout=subprocess.PIPE,
+    # SIGINT as in a terminal: a shell running pytest in the background passes it on ignored.
+    first = subprocess.Popen(_command("models", "download", REPO), env=env,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
         assert hub.stalled.wait(60), "the download never reached the transformer weights"
