@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from studio.generation.continuity import ContinuityError, check_links, describe, stale_reason
 from studio.project import Line, Project, ProjectDocument, Shot, store
 from studio.project import commands as cmd
 from studio.project.model import CAMERA_MOVES, new_seed
@@ -23,6 +24,7 @@ from .common import (
     print_json,
     seconds,
 )
+from .frame_options import add_frame_options, copy_frame_images, frame_values
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -88,6 +90,7 @@ def _shot_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ref", type=Path, metavar="IMAGE", help="reference still (copied into the bundle)")
     parser.add_argument("--aspect", type=parse_aspect_arg)
     parser.add_argument("--notes")
+    add_frame_options(parser)
 
 
 def new_project(args: argparse.Namespace) -> int:
@@ -126,6 +129,7 @@ def _shot_values(args: argparse.Namespace, document: ProjectDocument) -> dict[st
         assert document.bundle is not None
         # The name it will have in media/; the file is copied only once the edit is accepted.
         values["reference"] = store.media_name_for(document.bundle, args.ref)
+    values.update(frame_values(args, document))
     return values
 
 
@@ -139,6 +143,14 @@ def _copy_reference(document: ProjectDocument, shot_id: str, args: argparse.Name
         document.execute(cmd.edit_shot(shot_id, reference=copied))
 
 
+def _check_continuity(document: ProjectDocument, shot_id: str) -> None:
+    """Refuse (before anything is saved) start/end links that would wait on each other."""
+    try:
+        check_links(document.project)
+    except ContinuityError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def shot_add(args: argparse.Namespace) -> int:
     document = open_document(args.path)
     values = _shot_values(args, document)
@@ -148,6 +160,8 @@ def shot_add(args: argparse.Namespace) -> int:
     shot = Shot(**values)
     document.execute(cmd.AddShot(shot))
     _copy_reference(document, shot.id, args)
+    copy_frame_images(document, shot.id, args)
+    _check_continuity(document, shot.id)
     document.save()
     print(shot.id)
     return 0
@@ -174,6 +188,9 @@ def _shot_summary(project: Project, index: int, shot: Shot) -> dict[str, Any]:
         "backend": shot.backend, "model_id": shot.model_id, "notes": shot.notes,
         "takes": len(shot.takes), "active_take": shot.active_take,
         "transition": shot.transition.model_dump(mode="json"),
+        "start_frame": describe(shot.start_frame), "end_frame": describe(shot.end_frame),
+        "lineage": (shot.active().metadata.get("lineage", {}) if shot.active() is not None else {}),
+        "stale": stale_reason(project, shot),
         "lines": [line.id for line in project.lines_for_shot(shot.id)],
     }
 
@@ -186,6 +203,8 @@ def shot_edit(args: argparse.Namespace) -> int:
         raise UsageError("nothing to change: give at least one option such as --prompt or --duration")
     document.execute(cmd.edit_shot(args.shot_id, **values))
     _copy_reference(document, args.shot_id, args)
+    copy_frame_images(document, args.shot_id, args)
+    _check_continuity(document, args.shot_id)
     document.save()
     print(f"edited {args.shot_id}: {', '.join(values)}")
     return 0

@@ -14,6 +14,7 @@ from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback, 
 from studio.project.model import Take
 from studio.project.store import CACHE
 
+from .continuity import dependency_waves
 from .requests import GenerationError
 from .service import Editable, GenerationService, JobRecord
 
@@ -56,11 +57,30 @@ def generate_shots(document: Editable, shot_ids: list[str] | None = None, *, bac
     try:
         service = GenerationService(engine, document)
         ids = list(shot_ids) if shot_ids else [shot.id for shot in document.project.shots]
-        if missing_only:
-            submitted = service.generate_missing(ids, backend=backend, model_id=model_id)
-        else:
-            submitted = service.generate(ids, new_takes=takes, backend=backend, model_id=model_id)
-        return wait_for(service, submitted.jobs, progress=progress, cancel=cancel)
+        made: list[Take] = []
+        failures: list[tuple[str, str]] = []
+        total = 0
+        # A shot that continues (or ends on) a shot generated in this run waits for that shot's take.
+        for wave in dependency_waves(document.project, ids):
+            try:
+                if missing_only:
+                    submitted = service.generate_missing(wave, backend=backend, model_id=model_id)
+                else:
+                    submitted = service.generate(wave, new_takes=takes, backend=backend, model_id=model_id)
+            except GenerationError as exc:
+                if not failures:  # nothing before it failed: the request itself is wrong
+                    raise
+                failures.append((f"{len(wave)} shot(s) after a failed one", str(exc)))  # their source has no take
+                continue
+            total += len(submitted.jobs)
+            try:
+                made += wait_for(service, submitted.jobs, progress=progress, cancel=cancel)
+            except GenerationFailed as failed:
+                made += failed.takes
+                failures += failed.failures
+        if failures:
+            raise GenerationFailed(failures, made, total)
+        return made
     finally:
         if own:
             engine.close(keep_pending=False)

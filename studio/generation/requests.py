@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from engine.backends.registry import BACKEND_NAMES
-from engine.model_registry import ModelNotFound, resolve_model
-from engine.request import GenerationRequest, RequestError
+from engine.model_registry import KNOWN_MODELS, ModelNotFound, resolve_model
+from engine.request import GenerationRequest, RequestError, file_sha256
 from studio.project.errors import ProjectError, StoryreelError
 from studio.project.model import Project, Shot, parse_aspect
 from studio.project.store import resolve_media
+
+from .continuity import ContinuityError, resolve_frames
 
 
 class GenerationError(StoryreelError):
@@ -41,29 +44,67 @@ def request_for_shot(project: Project, shot: Shot, bundle: Path, *, backend: str
     if backend not in BACKEND_NAMES:
         raise GenerationError(f"unknown engine {backend!r}; one of {', '.join(BACKEND_NAMES)}")
     model = None if backend == "animatic" else model_id or shot.model_id or engine.model_id
+    spec = None
     if backend == "diffusers":
         try:
-            model = resolve_model(model).id
+            spec = resolve_model(model)
         except ModelNotFound as exc:
             raise GenerationError(str(exc)) from exc
+        model = spec.id
     width, height = frame_size_for_aspect(project.width, project.height, shot.aspect)
     number = project.shot_index(shot.id) + 1
+    try:
+        frames = resolve_frames(project, Path(bundle), shot)
+    except ContinuityError as exc:
+        raise GenerationError(str(exc)) from exc
+    options = dict(engine.options)
     try:
         request = GenerationRequest(
             prompt=shot.prompt, negative_prompt=shot.negative_prompt, width=width, height=height,
             num_frames=shot.duration_frames, fps=float(project.fps), seed=shot.seed if seed is None else seed,
             steps=engine.steps, guidance=engine.guidance, camera=shot.camera, backend=backend, model_id=model,
-            options=tuple(sorted(engine.options.items())), label=shot_label(project, shot),
+            options=(), label=shot_label(project, shot),
         )
-        if shot.reference:
-            try:
-                still = resolve_media(Path(bundle), shot.reference)
-            except ProjectError as exc:
-                raise GenerationError(f"shot {number}: {exc}") from exc
-            if not still.is_file():
-                raise GenerationError(f"shot {number}: its reference still {shot.reference} is missing from the "
-                                      f"project folder; import it again or clear the reference")
-            request = request.with_reference(still)
+        start = frames.start or (_reference(shot, Path(bundle), number) if shot.reference else None)
+        if start is not None:
+            request = request.with_reference(start)
+        if frames.end is not None:
+            if spec is not None and "first_last_frame" not in spec.tasks:
+                able = [known.id for known in KNOWN_MODELS.values() if "first_last_frame" in known.tasks]
+                raise GenerationError(f"shot {number} has an end frame, and {spec.id} cannot use one; models that "
+                                      f"can: {', '.join(able)}")
+            if start is None:
+                if backend != "animatic":
+                    raise GenerationError(f"shot {number} has an end frame but no start image; give it a start "
+                                          "frame or a keyframe")
+                request = request.with_reference(frames.end)  # the animatic lands on it
+                options["anchor"] = "end"
+            else:
+                request = replace(request, task="first_last_frame", last_image=str(frames.end),
+                                  last_image_sha256=file_sha256(frames.end))
+        elif frames.start is not None and backend == "animatic":
+            options["anchor"] = "start"  # the take begins exactly on its start frame
+        request = replace(request, options=tuple(sorted(options.items())))
     except RequestError as exc:
         raise GenerationError(f"shot {number}: {exc}") from exc
     return request
+
+
+def _reference(shot: Shot, bundle: Path, number: int) -> Path:
+    assert shot.reference is not None
+    try:
+        still = resolve_media(bundle, shot.reference)
+    except ProjectError as exc:
+        raise GenerationError(f"shot {number}: {exc}") from exc
+    if not still.is_file():
+        raise GenerationError(f"shot {number}: its reference still {shot.reference} is missing from the "
+                              f"project folder; import it again or clear the reference")
+    return still
+
+
+def lineage_for_shot(project: Project, shot: Shot, bundle: Path) -> dict:
+    """Which shots' takes a new take of ``shot`` is made from (kept in the take's metadata)."""
+    try:
+        return dict(resolve_frames(project, Path(bundle), shot).lineage)
+    except ContinuityError:
+        return {}

@@ -15,7 +15,7 @@ command, the editor when the user saves or autosaves).
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -37,7 +37,7 @@ from studio.project.model import Project, Take
 from studio.project.usable_media import shots_missing_takes
 
 from .planning import PlannedTake, plan_takes, usable_takes_by_key
-from .requests import GenerationError
+from .requests import GenerationError, lineage_for_shot
 from .seeds import SeedChoice
 from .takes import take_from_result
 
@@ -68,6 +68,7 @@ class JobRecord:
     take_id: str | None = None
     from_cache: bool = False
     request_key: str = ""
+    lineage: dict = field(default_factory=dict)  # the shots' takes its start/end frames came from
 
     @property
     def fraction(self) -> float:
@@ -171,7 +172,9 @@ class GenerationService:
     def _submit(self, plan: PlannedTake, priority: int) -> JobRecord:
         assert plan.request is not None
         job_id = self.client.submit(plan.request, priority=priority, tag=self._tag(plan.shot_id))
-        return self._record(job_id, plan.shot_id, plan.seed, plan.request.key())
+        record = self._record(job_id, plan.shot_id, plan.seed, plan.request.key())
+        record.lineage = lineage_for_shot(self.project, self.project.shot(plan.shot_id), self._bundle())
+        return record
 
     def _record(self, job_id: str, shot_id: str, seed: SeedChoice, key: str, state: str = "queued") -> JobRecord:
         record = JobRecord(job_id, shot_id, seed.seed, seed.rule, state=state, request_key=key)
@@ -269,6 +272,8 @@ class GenerationService:
         try:
             take = take_from_result(self._bundle(), record.shot_id, result)
             take.metadata["seed_rule"] = record.seed_rule
+            if record.lineage:
+                take.metadata["lineage"] = record.lineage
             self.target.execute(commands.AddTake(record.shot_id, take, make_active=True))
         except (StoryreelError, OSError) as exc:
             record.state, record.reason = "failed", f"could not store the take: {exc}"

@@ -9,6 +9,7 @@ from .model import (
     Character,
     EngineSettings,
     ExportSettings,
+    FrameSource,
     Line,
     MusicClip,
     Project,
@@ -19,7 +20,7 @@ from .model import (
 )
 
 __all__ = [
-    "AudioTake", "Card", "Change", "Character", "Command", "EngineSettings", "ExportSettings", "Line",
+    "AudioTake", "Card", "Change", "Character", "Command", "EngineSettings", "ExportSettings", "FrameSource", "Line",
     "MusicClip", "NotFound", "Project", "ProjectDocument", "ProjectError", "Shot", "StoryreelError", "Take",
     "Transition", "UnsafeMediaPath", "Voice",
 ]

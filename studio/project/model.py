@@ -129,6 +129,29 @@ class Take(Doc):
         return None if value is None else check_relative_media_path(value)
 
 
+FrameSourceKind = Literal["image", "prev", "next", "keyframe"]
+
+
+class FrameSource(Doc):
+    """Where a shot's start or end frame comes from: a still in the bundle (``image``), the previous shot's last
+    frame (``prev``, a start frame: the shot continues it), the next shot's first frame (``next``, an end frame),
+    or the shot's own keyframe (its reference still)."""
+
+    kind: FrameSourceKind
+    path: str | None = None  # for "image": a still inside the bundle
+
+    @field_validator("path")
+    @classmethod
+    def _path_inside_bundle(cls, value: str | None) -> str | None:
+        return None if value is None else check_relative_media_path(value)
+
+    @model_validator(mode="after")
+    def _path_only_for_images(self) -> FrameSource:
+        if (self.kind == "image") != (self.path is not None):
+            raise ValueError("an image frame source names its still (path); the others name none")
+        return self
+
+
 class Shot(Doc):
     id: str = Field(default_factory=lambda: new_id("shot"))
     prompt: str = Field(default="", max_length=10_000)
@@ -147,6 +170,22 @@ class Shot(Doc):
     takes: list[Take] = Field(default_factory=list)
     active_take: str | None = None
     flags: list[str] = Field(default_factory=list)  # e.g. "unmatched" after a script re-import
+    start_frame: FrameSource | None = None  # the take starts on this frame (continuity); None = free
+    end_frame: FrameSource | None = None  # the take ends on this frame (first/last-frame generation)
+
+    @field_validator("start_frame")
+    @classmethod
+    def _start_kinds(cls, value: FrameSource | None) -> FrameSource | None:
+        if value is not None and value.kind == "next":
+            raise ValueError("a start frame cannot be the next shot's first frame")
+        return value
+
+    @field_validator("end_frame")
+    @classmethod
+    def _end_kinds(cls, value: FrameSource | None) -> FrameSource | None:
+        if value is not None and value.kind == "prev":
+            raise ValueError("an end frame cannot be the previous shot's last frame")
+        return value
 
     @field_validator("aspect")
     @classmethod

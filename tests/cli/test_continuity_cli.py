@@ -1,0 +1,111 @@
+"""Start and end frames from the command line, with the animatic: a shot that continues the previous one starts on
+its last frame, a first/last-frame shot starts and ends on its stills, the lineage and staleness survive saves, and
+links that would wait on each other are refused.
+
+Tolerance as in tests/engine/test_animatic_anchors.py: mean absolute difference under 6 (of 255) per channel.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+from skimage import data as skdata
+
+from engine.video_io import read_frames
+from studio.project import store
+
+TOLERANCE = 6.0
+
+
+def _save(image: np.ndarray, path: Path) -> Path:
+    cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+    return path
+
+
+def _framed(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    h, w = image.shape[:2]
+    factor = max(width / w, height / h)
+    scaled = cv2.resize(image, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
+    top, left = (scaled.shape[0] - height) // 2, (scaled.shape[1] - width) // 2
+    return scaled[top:top + height, left:left + width].astype(int)
+
+
+def _distance(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.abs(a.astype(int) - b.astype(int)).mean())
+
+
+def _ok(done) -> str:
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _video(bundle: Path, shot_id: str) -> Path:
+    project = store.load(bundle)[0]
+    shot = project.shot(shot_id)
+    return store.resolve_media(bundle, shot.active().media)
+
+
+def _shots(cli, bundle: Path) -> dict[str, dict]:
+    return {s["id"]: s for s in json.loads(_ok(cli("shot", "list", str(bundle), "--json")))}
+
+
+def test_continue_first_last_frame_lineage_and_staleness(cli, tmp_path: Path) -> None:
+    bundle = tmp_path / "film.storyreel"
+    _ok(cli("new", str(bundle), "--size", "192x108", "--fps", "12"))
+    astronaut, coffee, cat = skdata.astronaut(), skdata.coffee(), skdata.chelsea()
+    a = _ok(cli("shot", "add", str(bundle), "--prompt", "The keeper looks out", "--duration", "1", "--camera",
+                "pan_left", "--ref", str(_save(astronaut, tmp_path / "a.png")))).strip()
+    b = _ok(cli("shot", "add", str(bundle), "--prompt", "He turns away", "--duration", "1", "--camera", "push_in",
+                "--start-frame", "prev")).strip()
+    c = _ok(cli("shot", "add", str(bundle), "--prompt", "From the cup to the cat", "--duration", "1",
+                "--camera", "orbit", "--start-frame", str(_save(coffee, tmp_path / "cup.png")),
+                "--end-frame", str(_save(cat, tmp_path / "cat.png")))).strip()
+    _ok(cli("generate", str(bundle)))
+
+    a_last = read_frames(_video(bundle, a), [-1])[0]
+    b_first = read_frames(_video(bundle, b), [0])[0]
+    assert _distance(b_first, a_last) < TOLERANCE  # B continues A from its last frame
+    c_first, c_last = read_frames(_video(bundle, c), [0, -1])
+    assert _distance(c_first, _framed(coffee, 192, 108)) < TOLERANCE
+    assert _distance(c_last, _framed(cat, 192, 108)) < TOLERANCE
+
+    listed = _shots(cli, bundle)
+    assert listed[b]["start_frame"] == "previous shot's last frame" and listed[b]["stale"] is None
+    assert listed[b]["lineage"] == {"start": {"shot": a, "take": listed[a]["active_take"]}}
+    assert listed[c]["start_frame"].startswith("media/") and listed[c]["end_frame"].startswith("media/")
+
+    # A new take of A: B's take was made from the old one, so it is stale (after a save and a fresh load).
+    _ok(cli("generate", str(bundle), "--shot", a, "--takes", "1"))
+    listed = _shots(cli, bundle)
+    assert "shot 1's active take changed" in listed[b]["stale"]
+    _ok(cli("generate", str(bundle), "--shot", b, "--takes", "1"))
+    assert _shots(cli, bundle)[b]["stale"] is None
+
+
+def test_links_that_wait_on_each_other_and_impossible_frames_are_refused(cli, tmp_path: Path) -> None:
+    bundle = tmp_path / "film.storyreel"
+    _ok(cli("new", str(bundle), "--size", "192x108"))
+    a = _ok(cli("shot", "add", str(bundle), "--prompt", "First")).strip()
+    _ok(cli("shot", "add", str(bundle), "--prompt", "Second", "--start-frame", "prev"))
+    before = (bundle / "project.json").read_bytes()
+
+    looped = cli("shot", "edit", str(bundle), a, "--end-frame", "next")
+    assert looped.returncode == 2 and "each would wait for the other" in looped.stderr
+    wrong_way = cli("shot", "edit", str(bundle), a, "--start-frame", "next")
+    assert wrong_way.returncode == 2 and "a start frame can be prev" in wrong_way.stderr
+    assert (bundle / "project.json").read_bytes() == before  # nothing was saved
+
+    _ok(cli("shot", "edit", str(bundle), a, "--end-frame", str(_save(skdata.chelsea(), tmp_path / "cat.png")),
+            "--ref", str(_save(skdata.coffee(), tmp_path / "cup.png"))))
+    no_flf = cli("generate", str(bundle), "--shot", a, "--backend", "diffusers", "--model", "Lightricks/LTX-Video")
+    assert no_flf.returncode == 2, no_flf.stdout + no_flf.stderr
+    assert "cannot use one" in no_flf.stderr and "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers" in no_flf.stderr
+
+    orphan = cli("generate", str(bundle), "--shot", _shots(cli, bundle)[a]["id"])
+    assert orphan.returncode == 0
+    second = [s for s in _shots(cli, bundle).values() if s["index"] == 1][0]
+    alone = cli("shot", "edit", str(bundle), second["id"], "--start-frame", "none")
+    assert alone.returncode == 0 and _shots(cli, bundle)[second["id"]]["start_frame"] is None
