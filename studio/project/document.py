@@ -155,7 +155,9 @@ class ProjectDocument:
             change = command.apply(self.project)
         except ValidationError as exc:
             raise store.validation_error(exc, None) from exc
-        if not isinstance(command, SetFields):  # field edits are validated on assignment by the same model
+        # A field edit of a shot, take, line... is validated on assignment by the same model; anything else
+        # (adds, removes, batches, edits of the project's own fields) re-runs the loader's validation.
+        if not isinstance(command, SetFields) or command.kind == "project":
             try:
                 check_loadable(self.project)
             except ProjectError:

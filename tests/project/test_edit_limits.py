@@ -49,6 +49,14 @@ def test_duplicate_ids_and_bad_media_paths_are_refused_at_edit_time() -> None:
     assert document.project.lines == [] and len(document.project.shots) == 1
 
 
+def test_an_edit_of_the_projects_own_lists_is_checked_like_an_add() -> None:
+    document = ProjectDocument(Project(shots=[Shot(id="s1")]))
+    twins = [Shot.model_construct(**Shot(id="twin").__dict__), Shot.model_construct(**Shot(id="twin").__dict__)]
+    with pytest.raises(ProjectError, match="appears twice"):
+        document.execute(cmd.SetFields("project", (), {"shots": twins}))
+    assert [s.id for s in document.project.shots] == ["s1"]
+
+
 def test_a_save_the_loader_would_refuse_is_not_written(tmp_path: Path) -> None:
     document = ProjectDocument.create(tmp_path / "deep", Project(title="Deep"))
     before = (document.bundle / "project.json").read_bytes()
