@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "studio.cli.project_commands",  # new, shot, line, info
     "studio.cli.import_command",  # import
     "studio.cli.generate_commands",  # generate
+    "studio.cli.continuity_commands",  # extend, bridge
     "studio.cli.models_commands",  # models, models download
     "studio.cli.engine_commands",  # engine status
     "studio.cli.voice_command",  # voice

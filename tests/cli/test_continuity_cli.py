@@ -109,3 +109,60 @@ def test_links_that_wait_on_each_other_and_impossible_frames_are_refused(cli, tm
     second = [s for s in _shots(cli, bundle).values() if s["index"] == 1][0]
     alone = cli("shot", "edit", str(bundle), second["id"], "--start-frame", "none")
     assert alone.returncode == 0 and _shots(cli, bundle)[second["id"]]["start_frame"] is None
+
+
+def test_extend_keeps_every_original_frame_and_records_its_lineage(cli, tmp_path: Path) -> None:
+    bundle = tmp_path / "film.storyreel"
+    _ok(cli("new", str(bundle), "--size", "192x108", "--fps", "12"))
+    shot = _ok(cli("shot", "add", str(bundle), "--prompt", "The lamp turns", "--duration", "1", "--camera",
+                   "push_in", "--ref", str(_save(skdata.astronaut(), tmp_path / "a.png")))).strip()
+    _ok(cli("generate", str(bundle)))
+    original = read_frames(_video(bundle, shot))
+    original_take = _shots(cli, bundle)[shot]["active_take"]
+
+    out = _ok(cli("extend", str(bundle), shot, "--seconds", "1"))
+    assert "12 kept" in out and "12 new after them" in out
+    frames = read_frames(_video(bundle, shot))
+    assert len(frames) == 24
+    assert all(np.array_equal(a, b) for a, b in zip(original, frames[:12], strict=True))  # bit-identical
+    seam = _distance(frames[12], frames[11])
+    inside = np.median([_distance(frames[i + 1], frames[i]) for i in range(len(frames) - 1) if i != 11])
+    assert seam < max(3 * inside, TOLERANCE), (seam, inside)  # the move carries on, no jump at the join
+    listed = _shots(cli, bundle)[shot]
+    assert listed["duration_frames"] == 24 and listed["takes"] == 2
+    assert listed["lineage"] == {"extended_from": original_take, "kept_frames": 12, "added_frames": 12,
+                                 "direction": "forward"}
+
+    _ok(cli("extend", str(bundle), shot, "--seconds", "0.5", "--backward"))
+    back = read_frames(_video(bundle, shot))
+    assert len(back) == 30 and all(np.array_equal(a, b) for a, b in zip(frames, back[6:], strict=True))
+
+    rendered = tmp_path / "film.mp4"
+    _ok(cli("render", str(bundle), "-o", str(rendered)))
+    assert len(read_frames(rendered)) == 30
+
+    (bundle / store.load(bundle)[0].shot(shot).active().media).unlink()
+    offline = cli("extend", str(bundle), shot, "--seconds", "1")
+    assert offline.returncode == 2 and "offline" in offline.stderr
+
+
+def test_bridge_meets_both_neighbours_and_refuses_itself(cli, tmp_path: Path) -> None:
+    bundle = tmp_path / "film.storyreel"
+    _ok(cli("new", str(bundle), "--size", "192x108", "--fps", "12"))
+    a = _ok(cli("shot", "add", str(bundle), "--prompt", "The cup", "--duration", "1", "--camera", "pan_left",
+                "--ref", str(_save(skdata.coffee(), tmp_path / "cup.png")))).strip()
+    b = _ok(cli("shot", "add", str(bundle), "--prompt", "The cat", "--duration", "1", "--camera", "tilt_up",
+                "--ref", str(_save(skdata.chelsea(), tmp_path / "cat.png")))).strip()
+    _ok(cli("generate", str(bundle)))
+    itself = cli("bridge", str(bundle), a, a)
+    assert itself.returncode == 2 and "two different shots" in itself.stderr
+
+    _ok(cli("bridge", str(bundle), a, b, "--seconds", "1.5"))
+    shots = sorted(_shots(cli, bundle).values(), key=lambda s: s["index"])
+    assert [s["id"] for s in shots][0] == a and shots[2]["id"] == b
+    bridge = shots[1]
+    assert bridge["duration_frames"] == 18
+    assert bridge["lineage"]["start"]["shot"] == a and bridge["lineage"]["end"]["shot"] == b
+    first, last = read_frames(_video(bundle, bridge["id"]), [0, -1])
+    assert _distance(first, read_frames(_video(bundle, a), [-1])[0]) < TOLERANCE
+    assert _distance(last, read_frames(_video(bundle, b), [0])[0]) < TOLERANCE
