@@ -154,14 +154,15 @@ def render_command(args: argparse.Namespace) -> int:
 
 def _check_render_outputs(args: argparse.Namespace, document: ProjectDocument) -> None:
     """Every file a render writes, checked before any work starts (the film, its sidecar, the OTIO)."""
-    check_output_path(args.output, document.bundle, what="video")
+    outputs = [check_output_path(args.output, document.bundle, what="video")]
     mode = args.subtitles or document.project.export.subtitles
     if mode in ("srt", "vtt"):
-        check_output_path(args.output.with_suffix(f".{mode}"), document.bundle, what="subtitle")
+        outputs.append(check_output_path(args.output.with_suffix(f".{mode}"), document.bundle, what="subtitle"))
     if args.otio is not None:
-        check_output_path(args.otio, document.bundle, what="timeline")
-        if args.otio.resolve() == args.output.resolve():
-            raise UsageError("--otio and -o name the same file; give the timeline its own name")
+        outputs.append(check_output_path(args.otio, document.bundle, what="timeline"))
+    if len({path.resolve() for path in outputs}) < len(outputs):
+        raise UsageError("two outputs would be the same file (the video, its subtitle sidecar, --otio); "
+                         "give each its own name")
 
 
 def _generate(document: ProjectDocument, progress: ProgressCallback, cancel: CancelToken,

@@ -100,6 +100,9 @@ def test_a_folder_a_missing_folder_and_an_empty_name_are_one_line_errors(film, t
     assert not (tmp_path / "no").exists()
     rc = main(["render", str(film.bundle), "-o", str(tmp_path / "film.mp4"), "--otio", str(tmp_path / "film.mp4")])
     _one_line_error(capsys, rc, "same file")
+    rc = main(["render", str(film.bundle), "-o", str(tmp_path / "film.mp4"), "--subtitles", "srt",
+               "--otio", str(tmp_path / "film.srt")])
+    _one_line_error(capsys, rc, "same file")
     with pytest.raises(OutputPathError, match="empty"):
         check_output_path("", film.bundle)
 
