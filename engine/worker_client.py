@@ -23,8 +23,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from engine.child_process import stop_child
 from engine.job_queue import JobInfo, JobNotFound
-from engine.messages import CancelJob, EngineEvent, Failed, RunJob, Shutdown, WorkerRestarted, is_final
+from engine.messages import CancelJob, EngineEvent, Failed, RunJob, WorkerRestarted, is_final
 from engine.queued_client import QueuedClient
 from engine.worker import worker_main
 
@@ -96,22 +97,8 @@ class WorkerClient(QueuedClient):
         return inbox, outbox, process
 
     def _stop_worker(self, timeout: float) -> None:
-        process, inbox = self._process, self._inbox
-        if process is None:
-            return
-        with contextlib.suppress(Exception):
-            inbox.put(Shutdown())
-        process.join(timeout)
-        if process.is_alive() and hasattr(process, "terminate"):  # a worker thread cannot be killed, only told
-            process.terminate()
-            process.join(2)
-        if process.is_alive() and hasattr(process, "kill"):
-            process.kill()
-            process.join(2)
-        for channel in (self._inbox, self._outbox):
-            with contextlib.suppress(Exception):
-                channel.cancel_join_thread()
-                channel.close()
+        if self._process is not None:
+            stop_child(self._process, self._inbox, self._outbox, timeout)
         self._process = self._inbox = self._outbox = None
 
     def _dispatch_loop(self) -> None:

@@ -25,6 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from engine.child_process import stop_child
 from engine.cluster.address import ClusterRefused, check_cluster_address, resolve_token
 from engine.cluster.connection import ClusterUnreachable
 from engine.cluster.driver import Answer, Ask, DriverReady, DriverStopped, driver_main, job_kind
@@ -37,7 +38,6 @@ from engine.messages import (
     Failed,
     Queued,
     RunJob,
-    Shutdown,
     Started,
     WorkerRestarted,
     is_final,
@@ -132,22 +132,8 @@ class RayClient(QueuedClient):
         raise ClusterRefused(refused) if refused else ClusterUnreachable(reason)
 
     def _stop_driver(self, timeout: float) -> None:
-        process = self._process
-        if process is None:
-            return
-        with contextlib.suppress(Exception):
-            self._inbox.put(Shutdown())
-        process.join(timeout)
-        if process.is_alive():
-            process.terminate()
-            process.join(2)
-        if process.is_alive():
-            process.kill()
-            process.join(2)
-        for channel in (self._inbox, self._outbox):
-            with contextlib.suppress(Exception):
-                channel.cancel_join_thread()
-                channel.close()
+        if self._process is not None:
+            stop_child(self._process, self._inbox, self._outbox, timeout)
         self._process = self._inbox = self._outbox = None
 
     def _shutdown(self, timeout: float) -> None:

@@ -2,7 +2,7 @@
 its last frame, a first/last-frame shot starts and ends on its stills, the lineage and staleness survive saves, and
 links that would wait on each other are refused.
 
-Tolerance as in tests/engine/test_animatic_anchors.py: mean absolute difference under 6 (of 255) per channel.
+Tolerance: tests/support/still_images.FRAME_TOLERANCE (mean absolute difference under 6 of 255 per channel).
 """
 
 from __future__ import annotations
@@ -10,31 +10,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import cv2
 import numpy as np
 from skimage import data as skdata
+from still_images import FRAME_TOLERANCE, frame_distance, framed, save_still
 
 from engine.video_io import read_frames
 from studio.project import store
 
-TOLERANCE = 6.0
-
-
-def _save(image: np.ndarray, path: Path) -> Path:
-    cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
-    return path
-
-
-def _framed(image: np.ndarray, width: int, height: int) -> np.ndarray:
-    h, w = image.shape[:2]
-    factor = max(width / w, height / h)
-    scaled = cv2.resize(image, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
-    top, left = (scaled.shape[0] - height) // 2, (scaled.shape[1] - width) // 2
-    return scaled[top:top + height, left:left + width].astype(int)
-
-
-def _distance(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.abs(a.astype(int) - b.astype(int)).mean())
+TOLERANCE = FRAME_TOLERANCE
 
 
 def _ok(done) -> str:
@@ -57,20 +40,20 @@ def test_continue_first_last_frame_lineage_and_staleness(cli, tmp_path: Path) ->
     _ok(cli("new", str(bundle), "--size", "192x108", "--fps", "12"))
     astronaut, coffee, cat = skdata.astronaut(), skdata.coffee(), skdata.chelsea()
     a = _ok(cli("shot", "add", str(bundle), "--prompt", "The keeper looks out", "--duration", "1", "--camera",
-                "pan_left", "--ref", str(_save(astronaut, tmp_path / "a.png")))).strip()
+                "pan_left", "--ref", str(save_still(astronaut, tmp_path / "a.png")))).strip()
     b = _ok(cli("shot", "add", str(bundle), "--prompt", "He turns away", "--duration", "1", "--camera", "push_in",
                 "--start-frame", "prev")).strip()
     c = _ok(cli("shot", "add", str(bundle), "--prompt", "From the cup to the cat", "--duration", "1",
-                "--camera", "orbit", "--start-frame", str(_save(coffee, tmp_path / "cup.png")),
-                "--end-frame", str(_save(cat, tmp_path / "cat.png")))).strip()
+                "--camera", "orbit", "--start-frame", str(save_still(coffee, tmp_path / "cup.png")),
+                "--end-frame", str(save_still(cat, tmp_path / "cat.png")))).strip()
     _ok(cli("generate", str(bundle)))
 
     a_last = read_frames(_video(bundle, a), [-1])[0]
     b_first = read_frames(_video(bundle, b), [0])[0]
-    assert _distance(b_first, a_last) < TOLERANCE  # B continues A from its last frame
+    assert frame_distance(b_first, a_last) < TOLERANCE  # B continues A from its last frame
     c_first, c_last = read_frames(_video(bundle, c), [0, -1])
-    assert _distance(c_first, _framed(coffee, 192, 108)) < TOLERANCE
-    assert _distance(c_last, _framed(cat, 192, 108)) < TOLERANCE
+    assert frame_distance(c_first, framed(coffee, 192, 108)) < TOLERANCE
+    assert frame_distance(c_last, framed(cat, 192, 108)) < TOLERANCE
 
     listed = _shots(cli, bundle)
     assert listed[b]["start_frame"] == "previous shot's last frame" and listed[b]["stale"] is None
@@ -98,8 +81,8 @@ def test_links_that_wait_on_each_other_and_impossible_frames_are_refused(cli, tm
     assert wrong_way.returncode == 2 and "a start frame can be prev" in wrong_way.stderr
     assert (bundle / "project.json").read_bytes() == before  # nothing was saved
 
-    _ok(cli("shot", "edit", str(bundle), a, "--end-frame", str(_save(skdata.chelsea(), tmp_path / "cat.png")),
-            "--ref", str(_save(skdata.coffee(), tmp_path / "cup.png"))))
+    _ok(cli("shot", "edit", str(bundle), a, "--end-frame", str(save_still(skdata.chelsea(), tmp_path / "cat.png")),
+            "--ref", str(save_still(skdata.coffee(), tmp_path / "cup.png"))))
     no_flf = cli("generate", str(bundle), "--shot", a, "--backend", "diffusers", "--model", "Lightricks/LTX-Video")
     assert no_flf.returncode == 2, no_flf.stdout + no_flf.stderr
     assert "cannot use one" in no_flf.stderr and "Wan-AI/Wan2.1-FLF2V-14B-720P-diffusers" in no_flf.stderr
@@ -115,7 +98,7 @@ def test_extend_keeps_every_original_frame_and_records_its_lineage(cli, tmp_path
     bundle = tmp_path / "film.storyreel"
     _ok(cli("new", str(bundle), "--size", "192x108", "--fps", "12"))
     shot = _ok(cli("shot", "add", str(bundle), "--prompt", "The lamp turns", "--duration", "1", "--camera",
-                   "push_in", "--ref", str(_save(skdata.astronaut(), tmp_path / "a.png")))).strip()
+                   "push_in", "--ref", str(save_still(skdata.astronaut(), tmp_path / "a.png")))).strip()
     _ok(cli("generate", str(bundle)))
     original = read_frames(_video(bundle, shot))
     original_take = _shots(cli, bundle)[shot]["active_take"]
@@ -125,8 +108,8 @@ def test_extend_keeps_every_original_frame_and_records_its_lineage(cli, tmp_path
     frames = read_frames(_video(bundle, shot))
     assert len(frames) == 24
     assert all(np.array_equal(a, b) for a, b in zip(original, frames[:12], strict=True))  # bit-identical
-    seam = _distance(frames[12], frames[11])
-    inside = np.median([_distance(frames[i + 1], frames[i]) for i in range(len(frames) - 1) if i != 11])
+    seam = frame_distance(frames[12], frames[11])
+    inside = np.median([frame_distance(frames[i + 1], frames[i]) for i in range(len(frames) - 1) if i != 11])
     assert seam < max(3 * inside, TOLERANCE), (seam, inside)  # the move carries on, no jump at the join
     listed = _shots(cli, bundle)[shot]
     assert listed["duration_frames"] == 24 and listed["takes"] == 2
@@ -150,9 +133,9 @@ def test_bridge_meets_both_neighbours_and_refuses_itself(cli, tmp_path: Path) ->
     bundle = tmp_path / "film.storyreel"
     _ok(cli("new", str(bundle), "--size", "192x108", "--fps", "12"))
     a = _ok(cli("shot", "add", str(bundle), "--prompt", "The cup", "--duration", "1", "--camera", "pan_left",
-                "--ref", str(_save(skdata.coffee(), tmp_path / "cup.png")))).strip()
+                "--ref", str(save_still(skdata.coffee(), tmp_path / "cup.png")))).strip()
     b = _ok(cli("shot", "add", str(bundle), "--prompt", "The cat", "--duration", "1", "--camera", "tilt_up",
-                "--ref", str(_save(skdata.chelsea(), tmp_path / "cat.png")))).strip()
+                "--ref", str(save_still(skdata.chelsea(), tmp_path / "cat.png")))).strip()
     _ok(cli("generate", str(bundle)))
     itself = cli("bridge", str(bundle), a, a)
     assert itself.returncode == 2 and "two different shots" in itself.stderr
@@ -164,5 +147,5 @@ def test_bridge_meets_both_neighbours_and_refuses_itself(cli, tmp_path: Path) ->
     assert bridge["duration_frames"] == 18
     assert bridge["lineage"]["start"]["shot"] == a and bridge["lineage"]["end"]["shot"] == b
     first, last = read_frames(_video(bundle, bridge["id"]), [0, -1])
-    assert _distance(first, read_frames(_video(bundle, a), [-1])[0]) < TOLERANCE
-    assert _distance(last, read_frames(_video(bundle, b), [0])[0]) < TOLERANCE
+    assert frame_distance(first, read_frames(_video(bundle, a), [-1])[0]) < TOLERANCE
+    assert frame_distance(last, read_frames(_video(bundle, b), [0])[0]) < TOLERANCE

@@ -11,41 +11,24 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 from skimage import data as skdata
+from still_images import FRAME_TOLERANCE, frame_distance, framed, save_still
 
 from engine.backends.animatic import AnimaticBackend
 from engine.request import CAMERA_MOVES, GenerationRequest, RequestError
 from engine.video_io import read_frames
 
-TOLERANCE = 6.0
+TOLERANCE = FRAME_TOLERANCE
 BACKEND = AnimaticBackend(preset="ultrafast")
-
-
-def _save(image: np.ndarray, path: Path) -> Path:
-    cv2.imwrite(str(path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
-    return path
-
-
-def _framed(image: np.ndarray, width: int, height: int) -> np.ndarray:
-    h, w = image.shape[:2]
-    factor = max(width / w, height / h)
-    scaled = cv2.resize(image, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
-    top, left = (scaled.shape[0] - height) // 2, (scaled.shape[1] - width) // 2
-    return scaled[top:top + height, left:left + width].astype(int)
-
-
-def _distance(frame: np.ndarray, expected: np.ndarray) -> float:
-    return float(np.abs(frame.astype(int) - expected).mean())
 
 
 @pytest.fixture(scope="module")
 def stills(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, np.ndarray, np.ndarray]:
     folder = tmp_path_factory.mktemp("stills")
     start, end = skdata.astronaut(), skdata.chelsea()
-    return _save(start, folder / "start.png"), _save(end, folder / "end.png"), start, end
+    return save_still(start, folder / "start.png"), save_still(end, folder / "end.png"), start, end
 
 
 def _request(camera: str, **changes) -> GenerationRequest:
@@ -59,9 +42,9 @@ def test_first_last_frame_takes_start_and_end_on_their_stills(camera: str, still
     start_path, end_path, start, end = stills
     request = replace(_request(camera).with_reference(start_path), task="first_last_frame", last_image=str(end_path))
     first, middle, last = read_frames(BACKEND.generate(request, tmp_path / "take").video, [0, 12, -1])
-    assert _distance(first, _framed(start, 160, 96)) < TOLERANCE
-    assert _distance(last, _framed(end, 160, 96)) < TOLERANCE
-    assert _distance(middle, _framed(start, 160, 96)) > TOLERANCE and _distance(middle, _framed(end, 160, 96)) > TOLERANCE
+    assert frame_distance(first, framed(start, 160, 96)) < TOLERANCE
+    assert frame_distance(last, framed(end, 160, 96)) < TOLERANCE
+    assert frame_distance(middle, framed(start, 160, 96)) > TOLERANCE and frame_distance(middle, framed(end, 160, 96)) > TOLERANCE
 
 
 @pytest.mark.parametrize("camera", ["pan_left", "tilt_up", "truck_right", "orbit"])  # moves that start off-frame
@@ -69,19 +52,19 @@ def test_a_continuing_take_starts_on_its_start_frame_and_then_moves(camera: str,
     start_path, _, start, _ = stills
     plain = _request(camera).with_reference(start_path)
     anchored = replace(plain, options=(("anchor", "start"),))
-    expected = _framed(start, 160, 96)
+    expected = framed(start, 160, 96)
     free_first = read_frames(BACKEND.generate(plain, tmp_path / "free").video, [0])[0]
     first, last = read_frames(BACKEND.generate(anchored, tmp_path / "anchored").video, [0, -1])
-    assert _distance(first, expected) < TOLERANCE
-    assert _distance(free_first, expected) > 3 * TOLERANCE  # unanchored, the move starts elsewhere
-    assert _distance(last, expected) > TOLERANCE  # and the anchored one still moves
+    assert frame_distance(first, expected) < TOLERANCE
+    assert frame_distance(free_first, expected) > 3 * TOLERANCE  # unanchored, the move starts elsewhere
+    assert frame_distance(last, expected) > TOLERANCE  # and the anchored one still moves
 
 
 def test_an_end_anchor_lands_on_the_still(stills, tmp_path: Path) -> None:
     start_path, _, start, _ = stills
     request = _request("pull_out", options=(("anchor", "end"),)).with_reference(start_path)
     last = read_frames(BACKEND.generate(request, tmp_path / "take").video, [-1])[0]
-    assert _distance(last, _framed(start, 160, 96)) < TOLERANCE
+    assert frame_distance(last, framed(start, 160, 96)) < TOLERANCE
 
 
 def test_an_unknown_anchor_is_a_clear_error(stills, tmp_path: Path) -> None:
