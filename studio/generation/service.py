@@ -36,6 +36,7 @@ from studio.project.errors import NotFound, StoryreelError
 from studio.project.model import Project, Take
 from studio.project.usable_media import shots_missing_takes
 
+from .continuity import dependency_waves
 from .planning import PlannedTake, plan_takes, usable_takes_by_key
 from .requests import GenerationError, lineage_for_shot
 from .seeds import SeedChoice
@@ -87,6 +88,19 @@ class Update:
     record: JobRecord | None
     take: Take | None = None
     message: str = ""
+    submitted: Submitted | None = None  # jobs queued now because this one ended (shots that continue it)
+
+
+@dataclass
+class _Later:
+    """Shots that continue (or end on) shots being generated: queued once those jobs end."""
+
+    shot_ids: list[str]
+    new_takes: int | None
+    backend: str | None
+    model_id: str | None
+    priority: int
+    after: set[str]  # job ids
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,7 @@ class GenerationService:
         self.target = target
         self.records: dict[str, JobRecord] = {}
         self.order: list[str] = []
+        self._later: list[_Later] = []
 
     # --- queries -------------------------------------------------------------------------------------------
     @property
@@ -142,10 +157,19 @@ class GenerationService:
     # --- submitting ----------------------------------------------------------------------------------------
     def generate(self, shot_ids: list[str], *, new_takes: int | None = None, backend: str | None = None,
                  model_id: str | None = None, priority: int = 0) -> Submitted:
-        """*Generate* (``new_takes`` None: each shot's take by the seed rules) or ``new_takes`` new takes each."""
-        bundle = self._bundle()
+        """*Generate* (``new_takes`` None: each shot's take by the seed rules) or ``new_takes`` new takes each.
+
+        A shot that continues (or ends on) another shot of ``shot_ids`` is queued when that shot's job ends."""
         for shot_id in shot_ids:
             self.project.shot(shot_id)  # NotFound names the id before anything is queued
+        waves = dependency_waves(self.project, list(shot_ids))
+        if len(waves) > 1:
+            now = self.generate(waves[0], new_takes=new_takes, backend=backend, model_id=model_id,
+                                priority=priority)
+            later = [shot_id for wave in waves[1:] for shot_id in wave]
+            self._later.append(_Later(later, new_takes, backend, model_id, priority, {r.job_id for r in now.jobs}))
+            return now
+        bundle = self._bundle()
         busy = {r.request_key for r in self.active_jobs()}
         planned = plan_takes(self.project, bundle, shot_ids, new_takes=new_takes, backend=backend,
                              model_id=model_id, busy_keys=busy)
@@ -224,6 +248,33 @@ class GenerationService:
 
     # --- engine events -------------------------------------------------------------------------------------
     def handle(self, event: EngineEvent) -> Update:
+        update = self._handle(event)
+        if update.record is None or not update.record.finished or not self._later:
+            return update
+        return self._release_later(update)
+
+    def _release_later(self, update: Update) -> Update:
+        """Queue the shots that waited for jobs which have all ended now."""
+        ready = [later for later in self._later
+                 if all(self.records[j].finished for j in later.after if j in self.records)]
+        if not ready:
+            return update
+        jobs: list[JobRecord] = []
+        reused: list[tuple[str, str]] = []
+        messages = [update.message] if update.message else []
+        for later in ready:
+            self._later.remove(later)
+            try:
+                submitted = self.generate(later.shot_ids, new_takes=later.new_takes, backend=later.backend,
+                                          model_id=later.model_id, priority=later.priority)
+            except StoryreelError as exc:  # e.g. the shot it continues failed: it has no frame to start on
+                messages.append(f"Not generated: {exc}")
+                continue
+            jobs += submitted.jobs
+            reused += submitted.reused
+        return Update(update.record, update.take, " ".join(messages), Submitted(jobs, reused))
+
+    def _handle(self, event: EngineEvent) -> Update:
         record = self.records.get(event.job_id)
         if isinstance(event, WorkerRestarted):
             # A notice: the client follows it with the job's fate (Failed, or Queued to run again elsewhere).

@@ -122,6 +122,8 @@ class GenerationQueue(QObject):
         update = self.service.handle(event)
         if update.message:
             self.message.emit(update.message)
+        if update.submitted is not None:  # shots that continue a shot which just finished
+            self._submitted(update.submitted)
         record = update.record
         if record is None:
             return

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from studio.project import Shot, StoryreelError, commands, store
 from studio.project.model import ASPECTS, CAMERA_MOVES, MAX_SHOT_SECONDS, new_seed
 
+from .continuity_fields import ContinuityFields
 from .icons import icon
 from .session import ProjectSession
 from .thumbnails import pixmap
@@ -175,6 +176,9 @@ class ShotInspector(QStackedWidget):
         reference_box.addWidget(self.reference)
         reference_box.addLayout(buttons)
         form.addRow("Reference", reference_box)
+        self.continuity = ContinuityFields(self.session, page)
+        self.continuity.error.connect(self.error)
+        form.addRow(self.continuity)
 
         self.backend = QComboBox(page)
         for label, value in BACKENDS:
@@ -267,6 +271,7 @@ class ShotInspector(QStackedWidget):
                     path = None
             self.reference.show_image(path)
             self.reference_clear.setEnabled(shot.reference is not None)
+            self.continuity.load(shot)
         finally:
             self._loading = False
 

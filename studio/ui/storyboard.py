@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.generation.continuity import stale_reason
 from studio.project import Shot, commands
 
 from .icons import icon
@@ -51,17 +52,28 @@ BADGES = {  # state -> (label, colour)
     "ready": ("Ready", "#3f8a55"),
     "failed": ("Failed", "#a1453f"),
     "offline": ("Offline", "#8a5a2c"),
+    "stale": ("Stale", "#b07d2a"),  # made from a take of another shot that is no longer the active one
 }
 
 
-def shot_status(shot: Shot, job: tuple[str, float] | None) -> tuple[str, float]:
+def shot_status(shot: Shot, job: tuple[str, float] | None, *, stale: bool = False) -> tuple[str, float]:
     """What a shot's badge says: a running job wins over the state of its takes."""
     if job is not None and job[0] in ("queued", "generating", "failed"):
         return job
     take = shot.active()
     if take is None:
         return ("failed", 0.0) if any(t.status == "failed" for t in shot.takes) else ("none", 0.0)
-    return (take.status, 1.0)
+    return ("stale", 1.0) if stale and take.status == "ready" else (take.status, 1.0)
+
+
+def continuity_words(shot: Shot) -> str:
+    """' · continues' / ' · ends on next': the chain, on the card."""
+    words = ""
+    if shot.start_frame is not None and shot.start_frame.kind == "prev":
+        words += " · continues"
+    if shot.end_frame is not None and shot.end_frame.kind == "next":
+        words += " · ends on next"
+    return words
 
 
 class StoryboardModel(QAbstractListModel):
@@ -96,7 +108,8 @@ class StoryboardModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"Shot {index.row() + 1}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return shot.prompt or "(no prompt yet)"
+            stale = stale_reason(self.session.project, shot)
+            return (shot.prompt or "(no prompt yet)") + (f"\n\nStale: {stale}" if stale else "")
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -201,7 +214,8 @@ class ShotCardDelegate(QStyledItemDelegate):
             icon("film").paint(painter, QRect(picture.center().x() - 14, picture.center().y() - 14, 28, 28),
                                mode=icon("film").Mode.Disabled)
 
-        state, fraction = shot_status(shot, self.status(shot.id))
+        state, fraction = shot_status(shot, self.status(shot.id),
+                                      stale=stale_reason(self.session.project, shot) is not None)
         label, colour = BADGES.get(state, BADGES["none"])
         if state == "generating":
             label = f"Generating {round(fraction * 100)}%"
@@ -236,6 +250,7 @@ class ShotCardDelegate(QStyledItemDelegate):
         detail = f"{seconds:.1f} s · {shot.camera.replace('_', ' ')}"
         if len(shot.takes) > 1:
             detail += f" · {len(shot.takes)} takes"
+        detail += continuity_words(shot)
         painter.drawText(heading, Qt.AlignmentFlag.AlignRight, detail)
 
         body = QRect(text_left, heading.bottom() + 4, card.width() - 20, card.bottom() - heading.bottom() - 8)

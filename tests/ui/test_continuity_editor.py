@@ -1,0 +1,106 @@
+"""Continuity in the editor: choose what a shot starts and ends on in the inspector, generate all shots at once
+(a continuing shot waits for the one it continues), see a stale take flagged, undo the choice, and a loop of links
+refused with the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from skimage import data as skdata
+from still_images import FRAME_TOLERANCE, frame_distance, save_still
+
+from engine.video_io import read_frames
+
+from .test_editing import new_film, type_shot
+
+WAIT_MS = 180_000
+
+
+def _choose(qtbot, combo, kind: str) -> None:
+    """Pick an entry of a combo box by keyboard, as a user would."""
+    target = combo.findData(kind)
+    assert target >= 0, f"{kind} is not in the list"
+    combo.setFocus()
+    key = Qt.Key.Key_Down if target > combo.currentIndex() else Qt.Key.Key_Up
+    for _ in range(abs(target - combo.currentIndex())):
+        qtbot.keyClick(combo, key)
+
+
+def test_continue_from_the_previous_shot_stale_undo_and_loops(qtbot, make_window, tmp_path: Path) -> None:
+    window = make_window()
+    bundle = new_film(window, tmp_path)
+    inspector = window.panels["inspector"]
+    first = type_shot(qtbot, window, "The keeper looks out to sea")
+    inspector.set_reference(save_still(skdata.astronaut(), tmp_path / "keeper.png"))
+    _choose(qtbot, inspector.camera, "pan_left")
+    second = type_shot(qtbot, window, "He turns back to the lamp")
+    fields = inspector.continuity
+    _choose(qtbot, fields.combos["start_frame"], "prev")
+    assert window.session.project.shot(second).start_frame.kind == "prev"
+
+    window.session.select_shots([first, second])
+    window.actions.generate.trigger()  # both at once: the second is queued when the first is done
+    qtbot.waitUntil(lambda: window.session.project.shot(second).active() is not None, timeout=WAIT_MS)
+    project = window.session.project
+    last = read_frames(bundle / project.shot(first).active().media, [-1])[0]
+    start = read_frames(bundle / project.shot(second).active().media, [0])[0]
+    assert frame_distance(start, last) < FRAME_TOLERANCE
+
+    # A new take of the first shot makes the second one's take stale; the inspector says so.
+    window.session.select_shots([first])
+    window.actions.regenerate.trigger()
+    qtbot.waitUntil(lambda: len(window.session.project.shot(first).takes) == 2, timeout=WAIT_MS)
+    window.session.select_shots([second])
+    assert fields.stale.isVisible() and "shot 1's active take changed" in fields.stale.text()
+
+    # A loop (the first shot ending on the second's first frame while the second continues it) is refused.
+    window.session.select_shots([first])
+    _choose(qtbot, fields.combos["end_frame"], "next")
+    assert window.session.project.shot(first).end_frame is None
+    assert "each would wait for the other" in window.statusBar().currentMessage()
+    assert fields.combos["end_frame"].currentData() is None  # the combo shows what the shot has
+
+    # Undo the continue link; redo it.
+    window.session.select_shots([second])
+    _choose(qtbot, fields.combos["start_frame"], "keyframe")
+    assert window.session.project.shot(second).start_frame.kind == "keyframe"
+    window.undo_action.trigger()
+    assert window.session.project.shot(second).start_frame.kind == "prev"
+    assert fields.combos["start_frame"].currentData() == "prev"
+
+
+def test_a_still_as_the_end_frame_is_copied_into_the_project(qtbot, make_window, tmp_path: Path) -> None:
+    window = make_window()
+    bundle = new_film(window, tmp_path)
+    shot = type_shot(qtbot, window, "The cup, then the cat")
+    fields = window.panels["inspector"].continuity
+    fields.set_image("end_frame", save_still(skdata.chelsea(), tmp_path / "cat.png"))
+    source = window.session.project.shot(shot).end_frame
+    assert source.kind == "image" and (bundle / source.path).is_file()
+    assert fields.combos["end_frame"].currentText() == "Still: cat.png"
+
+
+def test_the_storyboard_shows_the_chain_and_a_stale_badge(qtbot, make_window, tmp_path: Path) -> None:
+    from studio.ui.storyboard import ShotRole, continuity_words, shot_status
+
+    window = make_window()
+    new_film(window, tmp_path)
+    first = type_shot(qtbot, window, "The keeper looks out to sea")
+    second = type_shot(qtbot, window, "He turns back to the lamp")
+    _choose(qtbot, window.panels["inspector"].continuity.combos["start_frame"], "prev")
+    window.session.select_shots([first, second])
+    window.actions.generate.trigger()
+    qtbot.waitUntil(lambda: window.session.project.shot(second).active() is not None, timeout=WAIT_MS)
+    window.session.select_shots([first])
+    window.actions.regenerate.trigger()
+    qtbot.waitUntil(lambda: len(window.session.project.shot(first).takes) == 2, timeout=WAIT_MS)
+
+    model = window.panels["storyboard"].view.storyboard_model
+    row = next(r for r in range(model.rowCount()) if model.data(model.index(r, 0), ShotRole) == second)
+    tooltip = model.data(model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "Stale: shot 1's active take changed" in tooltip
+    shot = window.session.project.shot(second)
+    assert shot_status(shot, None, stale=True) == ("stale", 1.0)
+    assert continuity_words(shot) == " · continues"
+    window.panels["storyboard"].view.grab().save(str(tmp_path / "storyboard.png"))  # paints the badge
