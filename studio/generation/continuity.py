@@ -18,6 +18,7 @@ from typing import Any
 
 from studio.project.errors import NotFound, ProjectError, StoryreelError
 from studio.project.model import FrameSource, Project, Shot
+from studio.project.reference_image import check_reference_image
 from studio.project.store import resolve_media
 from studio.project.usable_media import media_present
 
@@ -47,8 +48,12 @@ def _still(bundle: Path, path: str, what: str, number: int) -> Path:
         still = resolve_media(bundle, path)
     except ProjectError as exc:
         raise ContinuityError(f"shot {number}: {exc}") from exc
-    if not still.is_file():
+    if not still.exists() and not still.is_symlink():  # anything else there is checked below
         raise ContinuityError(f"shot {number}: its {what} {path} is missing from the project folder")
+    try:  # a bundle from elsewhere may hold anything: bounded before the engine decodes it
+        check_reference_image(still)
+    except StoryreelError as exc:
+        raise ContinuityError(f"shot {number}: its {what} {path} cannot be used: {exc}") from exc
     return still
 
 

@@ -10,6 +10,7 @@ from engine.model_registry import KNOWN_MODELS, ModelNotFound, resolve_model
 from engine.request import GenerationRequest, RequestError, file_sha256
 from studio.project.errors import ProjectError, StoryreelError
 from studio.project.model import Project, Shot, parse_aspect
+from studio.project.reference_image import check_reference_image
 from studio.project.store import resolve_media
 
 from .continuity import ContinuityError, resolve_frames
@@ -96,9 +97,13 @@ def _reference(shot: Shot, bundle: Path, number: int) -> Path:
         still = resolve_media(bundle, shot.reference)
     except ProjectError as exc:
         raise GenerationError(f"shot {number}: {exc}") from exc
-    if not still.is_file():
+    if not still.exists() and not still.is_symlink():  # anything else there is checked below
         raise GenerationError(f"shot {number}: its reference still {shot.reference} is missing from the "
                               f"project folder; import it again or clear the reference")
+    try:  # a bundle from elsewhere may hold anything: bounded before the engine decodes it
+        check_reference_image(still)
+    except StoryreelError as exc:
+        raise GenerationError(f"shot {number}: its reference still {shot.reference} cannot be used: {exc}") from exc
     return still
 
 

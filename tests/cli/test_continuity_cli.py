@@ -149,3 +149,18 @@ def test_bridge_meets_both_neighbours_and_refuses_itself(cli, tmp_path: Path) ->
     first, last = read_frames(_video(bundle, bridge["id"]), [0, -1])
     assert frame_distance(first, read_frames(_video(bundle, a), [-1])[0]) < TOLERANCE
     assert frame_distance(last, read_frames(_video(bundle, b), [0])[0]) < TOLERANCE
+
+
+def test_a_hostile_still_inside_the_bundle_is_refused_before_the_engine_reads_it(cli, tmp_path: Path) -> None:
+    import os
+
+    bundle = tmp_path / "film.storyreel"
+    _ok(cli("new", str(bundle), "--size", "192x108"))
+    shot = _ok(cli("shot", "add", str(bundle), "--prompt", "The cup", "--start-frame",
+                   str(save_still(skdata.coffee(), tmp_path / "cup.png")))).strip()
+    still = bundle / store.load(bundle)[0].shot(shot).start_frame.path
+    still.unlink()
+    os.mkfifo(still)  # a bundle from elsewhere: its "still" would block any reader
+    done = cli("generate", str(bundle), timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "cannot be used" in done.stderr and len(done.stderr.strip().splitlines()) == 1
