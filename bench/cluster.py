@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
 
 SHOTS = 12
 TINY_JOBS = 12
-THROUGHPUT_TARGET = round(1 / 1.8, 3)
+THROUGHPUT_TARGET = round(1 / 1.8, 4)
 OVERHEAD_TARGET = 1.15
 
 
@@ -124,7 +124,7 @@ def main() -> int:
         work = Path(tmp)
         one = throughput(1, work, ray_cluster)
         two = throughput(2, work, ray_cluster)
-        print(json.dumps({"bench": "cluster_throughput", "ratio": round(two / one, 3), "target": THROUGHPUT_TARGET,
+        print(json.dumps({"bench": "cluster_throughput", "ratio": round(two / one, 4), "target": THROUGHPUT_TARGET,
                           "speedup": round(one / two, 2), "one_worker_s": round(one, 2), "two_workers_s": round(two, 2),
                           "shots": SHOTS, "cpus": os.cpu_count()}), flush=True)
         remote_s, local_s = overhead(work, ray_cluster)

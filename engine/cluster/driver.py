@@ -288,6 +288,10 @@ class ClusterDriver:
             with self.lock:
                 if actor.busy == job.run.job_id:
                     actor.busy = None
+                try:
+                    self._place()  # the next job at once, not at the loop's next tick
+                except Exception as error:  # the loop sees a lost cluster on its next step
+                    log.warning("could not place the next job: %s", error)
 
     def _check_versions(self, actor: _Actor) -> None:
         theirs = self.ray.get(actor.handle.info.remote(), timeout=300)["renderer_versions"]
@@ -300,6 +304,10 @@ class ClusterDriver:
         """Pass one event of the actor on; True when it ended the job."""
         request = job.run.request
         if isinstance(event, RemoteDone):
+            with self.lock:  # the actor is done with it: its next job starts while this take is stored here
+                if actor.busy == job.run.job_id:
+                    actor.busy = None
+                self._place()
             try:
                 event = Done(event.job_id, store_take(self.cache, request, event))
             except (OSError, ValueError) as error:

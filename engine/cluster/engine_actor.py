@@ -14,18 +14,20 @@ import os
 import queue
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from engine.cluster.node_storage import NodeStorage
 from engine.cluster.wire import InputRefs, materialise_inputs, take_payload
-from engine.messages import Cancelled, Done, EngineEvent, Failed, RunJob
+from engine.messages import Cancelled, Done, EngineEvent, Failed, RunJob, StepProgress
 from engine.progress import CancelToken
 from engine.request import RENDERER_VERSIONS, GenerationRequest, TakeResult
 from engine.worker import run_job
 
 log = logging.getLogger(__name__)
+PROGRESS_EVERY_S = 0.1  # at most ten progress events a second per job (the last step and previews always go)
 
 
 class EngineActor:
@@ -89,8 +91,14 @@ class EngineActor:
 
         thread = threading.Thread(target=work, name=f"storyreel-job-{job_id}", daemon=True)
         thread.start()
+        last_progress = 0.0
         try:
             while (event := events.get()) is not None:
+                if isinstance(event, StepProgress) and event.step < event.total and event.preview_png is None:
+                    now = time.monotonic()
+                    if now - last_progress < PROGRESS_EVERY_S:  # each event is an object in the store: thin them
+                        continue
+                    last_progress = now
                 if isinstance(event, Done) and event.result is not None:
                     yield take_payload(job_id, event.result, self.node)
                     self._tidy(event.result)

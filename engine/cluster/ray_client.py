@@ -51,6 +51,7 @@ _TICK = 0.1
 RECONNECT_EVERY_S = 5.0
 CONNECT_TIMEOUT_S = 180.0  # a first connection: spawn, import Ray, reach the head
 QUERY_TIMEOUT_S = 60.0
+PREFETCH = 1  # jobs per slot kind held at the driver beyond its slots, so an actor that finishes starts the next
 
 
 class RayClient(QueuedClient):
@@ -212,6 +213,8 @@ class RayClient(QueuedClient):
                 self._answers[message.query_id] = message
             elif isinstance(message, EngineEvent):
                 self._job_event(message)
+                if not is_final(message):
+                    return  # progress: nothing to send on
             self._answered.notify_all()
             self._send_jobs()
 
@@ -228,7 +231,8 @@ class RayClient(QueuedClient):
             self._publish(event)
 
     def _send_jobs(self) -> None:
-        """Hand the driver the next jobs in run order, as many as the cluster has free slots."""
+        """Hand the driver the next jobs in run order: as many as the cluster has free slots, and ``PREFETCH``
+        more (they wait at the driver; a cancel still reaches them there)."""
         if self._slots is None or self._inbox is None or self._closing:
             return
         in_flight = {kind: 0 for kind in self._slots}
@@ -243,7 +247,7 @@ class RayClient(QueuedClient):
                     self._finish(job.id, Done(job.id, hit))
                     continue
             kind = job_kind(job.request, self._slots)
-            if in_flight[kind] >= self._slots[kind]:
+            if in_flight[kind] >= self._slots[kind] + PREFETCH:
                 continue
             in_flight[kind] += 1
             self._queue.mark_running(job.id)
