@@ -122,6 +122,11 @@ class ShotRenderer:
         if factor > 1.5:
             self.notes.append(f"the {what} ({width}x{height}) is smaller than the frame needs; it was upscaled "
                               f"{factor:.1f}x and will look soft")
+        frame_ratio, still_ratio = spec.width / spec.height, width / height
+        if abs(still_ratio / frame_ratio - 1) > 0.01:
+            cut = "left and right" if still_ratio > frame_ratio else "top and bottom"
+            self.notes.append(f"the {what} ({width}x{height}) has another shape than the {spec.width}x{spec.height} "
+                              f"frame; it fills the frame, cropped at the {cut} (centred)")
         return Layer(image, 1.0, layer_scale)
 
     def _card_layers(self) -> list[Layer]:

@@ -71,3 +71,15 @@ def test_an_unknown_anchor_is_a_clear_error(stills, tmp_path: Path) -> None:
     request = _request("static", options=(("anchor", "middle"),)).with_reference(stills[0])
     with pytest.raises(RequestError, match="anchor must be one of"):
         BACKEND.generate(request, tmp_path / "take")
+
+
+def test_a_still_of_another_shape_is_cropped_and_the_take_says_so(stills, tmp_path: Path) -> None:
+    start_path, end_path, _, _ = stills  # 512x512 and 451x300: both taller than the 160x96 frame
+    wide = save_still(np.tile(np.linspace(0, 255, 400, dtype=np.uint8)[None, :, None], (100, 1, 3)),
+                      tmp_path / "wide.png")
+    request = replace(_request("static").with_reference(start_path), task="first_last_frame", last_image=str(wide))
+    notes = BACKEND.generate(request, tmp_path / "take").notes
+    assert any("reference still (512x512)" in n and "cropped at the top and bottom" in n for n in notes), notes
+    assert any("last frame still (400x100)" in n and "cropped at the left and right" in n for n in notes), notes
+    same_shape = save_still(np.zeros((96, 160, 3), np.uint8), tmp_path / "fits.png")
+    assert not BACKEND.generate(_request("static").with_reference(same_shape), tmp_path / "fits").notes
