@@ -79,7 +79,9 @@ def _takes_reported(output: str) -> set[str]:
 
 def test_generate_against_edits_keeps_every_edit_and_every_take(cli, tmp_path: Path) -> None:
     bundle, ids = _film(cli, tmp_path, 4)
-    generating = _generate(bundle)
+    # Named shots: the edit loop adds shots while generate's interpreter starts, and a plain `generate` would
+    # (rightly) make takes for those too when it reads the project after them.
+    generating = _generate(bundle, *[arg for shot_id in ids for arg in ("--shot", shot_id)])
     stop = tmp_path / "generate-finished"
     editing = _edit_loop(bundle, "E", 3, ids[0], until=stop)  # edits until generate has finished
     out, err = generating.communicate(timeout=300)
