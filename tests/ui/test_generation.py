@@ -158,7 +158,8 @@ def test_queue_panel_reorders_cancels_and_retries(qtbot, make_window, tmp_path):
     ids = [type_shot(qtbot, window, text) for text in ("slow first", "second", "third")]
     window.panels["inspector"].duration.setValue(1.0)
     window.session.select_shots([ids[0]])
-    window.panels["inspector"].duration.setValue(30.0)  # keeps the worker busy while the others wait
+    window.panels["inspector"].duration.setValue(120.0)  # keeps the worker busy while the others wait (30 s
+    # was not always enough: the first job could end, and the next start and finish, before the clicks landed)
     window.session.select_shots(ids)
     window.actions.generate.trigger()
     queue, panel = window.generation, window.panels["queue"]
