@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from studio.project import Shot, store
-from studio.project import commands as cmd
-from studio.project.model import FrameSource, new_seed
-
 from .common import UsageError, open_document, parse_seconds
 
 
@@ -26,6 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     bridge.add_argument("shot_a")
     bridge.add_argument("shot_b")
     bridge.add_argument("--seconds", type=parse_seconds, default=2.0, metavar="S")
+    bridge.add_argument("--as", dest="as_", choices=("shot", "transition"), default="shot",
+                        help="a shot of its own (default), or the join's transition (flagged as a bridge)")
     bridge.set_defaults(func=bridge_command)
 
 
@@ -48,35 +46,20 @@ def extend_command(args: argparse.Namespace) -> int:
 
 def bridge_command(args: argparse.Namespace) -> int:
     from studio.generation import generate_shots
+    from studio.generation.bridge import add_bridge_shot
 
     document = open_document(args.path)
     project = document.project
-    if args.shot_a == args.shot_b:
-        raise UsageError("a bridge joins two different shots; give the shot before it and the shot after it")
-    a, b = project.shot_index(args.shot_a), project.shot_index(args.shot_b)
-    if a > b:
-        raise UsageError(f"shot {a + 1} comes after shot {b + 1}: give the earlier shot first")
-    first = project.shots[a]
-    later = project.shots[b]
-    end = FrameSource(kind="next")
-    if b != a + 1:  # not neighbours: the bridge ends on a copy of B's first frame as it is now
-        take = later.active()
-        if take is None or not take.first_frame:
-            raise UsageError(f"shot {b + 1} has no take yet: generate it first, then bridge to it")
-        assert document.bundle is not None
-        copied = store.import_media(document.bundle, store.resolve_media(document.bundle, take.first_frame))
-        end = FrameSource(kind="image", path=copied)
-    shot = Shot(prompt=f"Bridge from shot {a + 1} to shot {b + 1}: {first.prompt}"[:10_000],
-                duration_frames=max(1, project.seconds_to_frames(args.seconds)), aspect=first.aspect,
-                camera=first.camera, seed=new_seed(), start_frame=FrameSource(kind="prev"), end_frame=end,
-                notes=f"bridges shot {a + 1} ({first.id}) and shot {b + 1} ({later.id})")
-    document.execute(cmd.AddShot(shot, index=a + 1))
+    shot = add_bridge_shot(document, args.shot_a, args.shot_b, args.seconds, as_=args.as_)
     try:
         generate_shots(document, [shot.id])
     finally:
         if document.dirty:
             document.save()
-    take = document.project.shot(shot.id).active()
-    print(f"shot {a + 2} ({shot.id}): bridge take {take.id if take else '-'} from shot {a + 1} to "
-          f"{'shot ' + str(b + 2) if b == a + 1 else 'a still of shot ' + str(b + 1)}")
+    index = project.shot_index(shot.id)
+    later = project.shot_index(args.shot_b)
+    take = project.shot(shot.id).active()
+    print(f"shot {index + 1} ({shot.id}): bridge {'transition' if args.as_ == 'transition' else 'shot'} take "
+          f"{take.id if take else '-'} from shot {index} to "
+          f"{'shot ' + str(later + 1) if later == index + 1 else 'a still of shot ' + str(later + 1)}")
     return 0

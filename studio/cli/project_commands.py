@@ -190,7 +190,7 @@ def _shot_summary(project: Project, index: int, shot: Shot) -> dict[str, Any]:
         "transition": shot.transition.model_dump(mode="json"),
         "start_frame": describe(shot.start_frame), "end_frame": describe(shot.end_frame),
         "lineage": (shot.active().metadata.get("lineage", {}) if shot.active() is not None else {}),
-        "stale": stale_reason(project, shot),
+        "stale": stale_reason(project, shot), "flags": list(shot.flags),
         "lines": [line.id for line in project.lines_for_shot(shot.id)],
     }
 

@@ -5,19 +5,19 @@ animatic only: it can end on a frame), with the shot's prompt, camera move and s
 The generated copy of the frame it continues from is dropped, and the original clip is joined to the new frames
 by copying its stream (``engine.take_splice``): the kept frames stay bit-identical. The new take records its
 lineage (``extended_from``, how many frames were kept and added) and becomes the shot's active take; the shot
-grows to its length. Nothing is saved here: the caller saves.
+grows to its length. ``GenerationService.extend`` queues one (the editor); ``extend_take`` waits for it (the
+CLI). Nothing is saved here: the caller saves.
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from engine.client import EngineClient
 from engine.local_client import local_client
-from engine.messages import Done
-from engine.request import RequestError, TakeResult
+from engine.request import GenerationRequest, RequestError, TakeResult
 from engine.take_splice import splice_videos, without_edge_frame
 from engine.video_io import VideoError, probe_video, read_frames, write_stills
 from studio.project import commands
@@ -25,10 +25,19 @@ from studio.project.model import MAX_SHOT_SECONDS, Take
 from studio.project.store import resolve_media
 from studio.project.usable_media import media_present
 
-from .batch import engine_dirs
+from .editable import Editable
 from .requests import GenerationError, request_for_shot
-from .service import Editable
 from .takes import take_from_result
+
+
+@dataclass(frozen=True)
+class Extension:
+    """An extension to generate: which take it carries on, which way, and the request for the new frames."""
+
+    shot_id: str
+    take_id: str
+    backward: bool
+    request: GenerationRequest
 
 
 def _source_take(document: Editable, shot_id: str) -> Take:
@@ -45,10 +54,9 @@ def _source_take(document: Editable, shot_id: str) -> Take:
     return take
 
 
-def extend_take(document: Editable, shot_id: str, seconds: float, *, backward: bool = False,
-                backend: str | None = None, model_id: str | None = None, client: EngineClient | None = None,
-                timeout: float = 3600) -> Take:
-    """Make and add the extended take of ``shot_id``'s active take; returns it (now the active take)."""
+def plan_extension(document: Editable, shot_id: str, seconds: float, *, backward: bool = False,
+                   backend: str | None = None, model_id: str | None = None) -> Extension:
+    """The request that makes ``seconds`` more of ``shot_id``'s active take, or a clear error why not."""
     if document.bundle is None:
         raise GenerationError("save the project first: takes are stored inside its folder")
     project, bundle = document.project, Path(document.bundle)
@@ -73,22 +81,34 @@ def extend_take(document: Editable, shot_id: str, seconds: float, *, backward: b
                           last_image_sha256=None, options=tuple(sorted(options.items())))
     except RequestError as exc:
         raise GenerationError(f"shot {number}: {exc}") from exc
+    return Extension(shot_id, take.id, backward, request)
 
+
+def extend_take(document: Editable, shot_id: str, seconds: float, *, backward: bool = False,
+                backend: str | None = None, model_id: str | None = None, client: EngineClient | None = None) -> Take:
+    """Make and add the extended take of ``shot_id``'s active take; returns it (now the active take)."""
+    from .batch import engine_dirs, wait_for
+    from .service import GenerationService
+
+    if document.bundle is None:
+        raise GenerationError("save the project first: takes are stored inside its folder")
     own = client is None
-    engine = client if client is not None else local_client(*engine_dirs(bundle), persist=False)
+    engine = client if client is not None else local_client(*engine_dirs(Path(document.bundle)), persist=False)
     try:
-        final = engine.wait(engine.submit(request, force_new=True, tag=f"extend/{shot_id}"), timeout=timeout)
+        service = GenerationService(engine, document)
+        record = service.extend(shot_id, seconds, backward=backward, backend=backend, model_id=model_id)
+        made = wait_for(service, [record])
     finally:
         if own:
             engine.close(keep_pending=False)
-    if not isinstance(final, Done) or final.result is None:
-        raise GenerationError(f"shot {number}: the extension could not be generated: "
-                              f"{getattr(final, 'reason', 'cancelled')}")
-    return _join(document, shot_id, take, final.result, backward)
+    return made[0]
 
 
-def _join(document: Editable, shot_id: str, take: Take, made: TakeResult, backward: bool) -> Take:
+def join_extension(document: Editable, extension: Extension, made: TakeResult) -> Take:
+    """Join the generated frames to the take they carry on, add the result as the shot's active take."""
     bundle = Path(document.bundle)  # type: ignore[arg-type]
+    shot_id, backward = extension.shot_id, extension.backward
+    take = document.project.shot(shot_id).take(extension.take_id)
     original = resolve_media(bundle, take.media)
     fps = float(document.project.fps)
     with tempfile.TemporaryDirectory(prefix="storyreel-extend-") as tmp:
@@ -112,8 +132,8 @@ def _join(document: Editable, shot_id: str, take: Take, made: TakeResult, backwa
         "direction": "backward" if backward else "forward",
     }
     extended.metadata["seed_rule"] = f"extension of take {take.id}"
-    document.execute(commands.AddTake(shot_id, extended, make_active=True))
-    shot = document.project.shot(shot_id)
-    if shot.duration_frames < extended.frame_count:
-        document.execute(commands.edit_shot(shot_id, duration_frames=extended.frame_count))
+    steps: list[commands.Command] = [commands.AddTake(shot_id, extended, make_active=True)]
+    if document.project.shot(shot_id).duration_frames < extended.frame_count:
+        steps.append(commands.edit_shot(shot_id, duration_frames=extended.frame_count))
+    document.execute(steps[0] if len(steps) == 1 else commands.Batch(steps, text=f"Extend take {take.id}"))
     return extended

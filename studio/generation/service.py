@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from engine.client import EngineClient, JobNotFound
 from engine.messages import (
@@ -37,21 +36,14 @@ from studio.project.model import Project, Take
 from studio.project.usable_media import shots_missing_takes
 
 from .continuity import dependency_waves
+from .editable import Editable
+from .extend import Extension, join_extension, plan_extension
 from .planning import PlannedTake, plan_takes, usable_takes_by_key
 from .requests import GenerationError, lineage_for_shot
 from .seeds import SeedChoice
 from .takes import take_from_result
 
 ACTIVE = ("queued", "generating")
-
-
-class Editable(Protocol):
-    """What the service needs of an open project: ``ProjectDocument``, or the editor's undoable session."""
-
-    project: Project
-    bundle: Path | None
-
-    def execute(self, command: commands.Command) -> object: ...
 
 
 @dataclass
@@ -70,6 +62,7 @@ class JobRecord:
     from_cache: bool = False
     request_key: str = ""
     lineage: dict = field(default_factory=dict)  # the shots' takes its start/end frames came from
+    extension: Extension | None = None  # set for a job that extends a take (joined to it when done)
 
     @property
     def fraction(self) -> float:
@@ -200,6 +193,18 @@ class GenerationService:
         record.lineage = lineage_for_shot(self.project, self.project.shot(plan.shot_id), self._bundle())
         return record
 
+    def extend(self, shot_id: str, seconds: float, *, backward: bool = False, backend: str | None = None,
+               model_id: str | None = None, priority: int = 0) -> JobRecord:
+        """Queue ``seconds`` more of the shot's active take (before it with ``backward``); when the job is
+        done the new frames are joined to the take's own and the result becomes a new active take."""
+        extension = plan_extension(self.target, shot_id, seconds, backward=backward, backend=backend,
+                                   model_id=model_id)
+        job_id = self.client.submit(extension.request, priority=priority, force_new=True, tag=self._tag(shot_id))
+        seed = SeedChoice(extension.request.seed, f"extension of take {extension.take_id}")
+        record = self._record(job_id, shot_id, seed, extension.request.key())
+        record.extension = extension
+        return record
+
     def _record(self, job_id: str, shot_id: str, seed: SeedChoice, key: str, state: str = "queued") -> JobRecord:
         record = JobRecord(job_id, shot_id, seed.seed, seed.rule, state=state, request_key=key)
         self.records[job_id] = record
@@ -212,7 +217,9 @@ class GenerationService:
         if old is None or not old.finished:
             return None
         new_id = self.client.retry(job_id)
-        return self._record(new_id, old.shot_id, SeedChoice(old.seed, old.seed_rule), old.request_key)
+        record = self._record(new_id, old.shot_id, SeedChoice(old.seed, old.seed_rule), old.request_key)
+        record.lineage, record.extension = old.lineage, old.extension
+        return record
 
     def cancel(self, job_id: str) -> None:
         with contextlib.suppress(JobNotFound):
@@ -314,6 +321,8 @@ class GenerationService:
             record.state, record.reason = "failed", "the shot was deleted while it generated"
             return Update(record, message="A take finished for a shot that was deleted; it was not added.")
         record.from_cache = result.from_cache
+        if record.extension is not None:
+            return self._joined_extension(record, result, label)
         existing = usable_takes_by_key(shot, self.target.bundle).get(result.request.key())
         if existing is not None:  # the same request finished twice (another window, the CLI): one take
             take = self._make_active(record.shot_id, existing)
@@ -333,6 +342,18 @@ class GenerationService:
         record.step = record.total = record.total or 1
         cached = " (from the take cache)" if result.from_cache else ""
         return Update(record, take, f"{label}: new take ready{cached}")
+
+    def _joined_extension(self, record: JobRecord, result: TakeResult, label: str) -> Update:
+        assert record.extension is not None
+        try:
+            take = join_extension(self.target, record.extension, result)
+        except (StoryreelError, OSError) as exc:  # e.g. the take it extends was deleted meanwhile
+            record.state, record.reason = "failed", f"could not join the extension: {exc}"
+            return Update(record, message=f"{label}: {record.reason}")
+        record.state, record.take_id = "done", take.id
+        record.step = record.total = record.total or 1
+        added = take.metadata["lineage"]["added_frames"]
+        return Update(record, take, f"{label}: extended take ready ({added} new frames)")
 
     def _make_active(self, shot_id: str, take_id: str) -> Take:
         shot = self.project.shot(shot_id)

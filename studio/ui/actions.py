@@ -31,6 +31,10 @@ SPECS: dict[str, tuple[str, str, object, str]] = {
     "regenerate": ("&Regenerate (New Take)", "regenerate", "Ctrl+R",
                    "A new take: a new seed, or the next seed derived from a locked one"),
     "generate_n": ("Generate &N Takes…", "", None, "Several new, distinct takes of the selected shots to choose from"),
+    "extend_take": ("E&xtend Take…", "", "Ctrl+Alt+E",
+                    "Carry the selected shot's active take on by a few seconds (a new take; the old frames kept)"),
+    "bridge": ("&Bridge to Next Shot…", "", None,
+               "A new shot from the selected shot's last frame to the next shot's first"),
     "narrate": ("&Narrate Lines", "narrate", "Ctrl+Shift+L", "Synthesize every line that needs audio"),
     "play": ("&Play / Pause", "play", "Space", "Play or pause the preview"),
     "shuttle_back": ("Shuttle &Backward", "", "J", "Play backward; press again to go faster"),
@@ -62,6 +66,8 @@ class Actions:
     generate_missing: QAction
     regenerate: QAction
     generate_n: QAction
+    extend_take: QAction
+    bridge: QAction
     narrate: QAction
     play: QAction
     shuttle_back: QAction

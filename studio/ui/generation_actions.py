@@ -1,12 +1,13 @@
-"""The Generate menu's commands — generate the selection, N new takes, every shot without a take — and
-narration of the lines not narrated yet. Both need the project saved: takes and audio live in its folder."""
+"""The Generate menu's commands — generate the selection, N new takes, every shot without a take, extend a
+take, bridge two shots — and narration of the lines not narrated yet. Both need the project saved: takes and audio live in its folder."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog
 
-from studio.project import StoryreelError
+from studio.project import Shot, StoryreelError
 
+from .continuity_dialogs import BridgeDialog, ExtendDialog
 from .editor_window import EditorWindow
 
 
@@ -63,3 +64,66 @@ class GenerationActions:
         task = narrate(window.tasks, window.session, ids)
         task.failed.connect(lambda reason: window.prompts.error("Narration failed", reason))
         task.succeeded.connect(lambda _r: window.say(f"Narrated {len(ids)} line(s)."))
+
+    def extend(self) -> ExtendDialog | None:
+        """Extend Take…: the selected shot's active take, N seconds longer (a new take). The dialog is modal but
+        does not block; OK queues the extension."""
+        window = self.window
+        shot = self._one_selected_shot("Select the shot whose take to extend.")
+        if shot is None or window.generation is None or window.session is None:
+            return None
+        number = window.session.project.shot_index(shot.id) + 1
+        engine = shot.backend or window.session.project.engine.backend
+        dialog = ExtendDialog(number, can_go_backward=engine == "animatic", parent=window.window())
+
+        def queue() -> None:
+            seconds = dialog.seconds.value()
+            try:
+                window.generation.extend(shot.id, seconds, backward=dialog.backward.isChecked())
+            except (StoryreelError, ValueError) as exc:
+                window.prompts.error("Cannot extend", str(exc))
+                return
+            window.docks["queue"].raise_()
+            window.say(f"Extending shot {number} by {seconds:g} s.")
+
+        dialog.accepted.connect(queue)
+        dialog.open()
+        return dialog
+
+    def bridge(self) -> BridgeDialog | None:
+        """Bridge to Next Shot…: a new shot between the selected shot and the one after it (added at OK, its
+        take queued)."""
+        window = self.window
+        shot = self._one_selected_shot("Select the shot to bridge from (the bridge goes to the next shot).")
+        if shot is None or window.generation is None or window.session is None:
+            return None
+        project = window.session.project
+        index = project.shot_index(shot.id)
+        if index + 1 >= len(project.shots):
+            window.say(f"Shot {index + 1} is the last shot: there is no next shot to bridge to.")
+            return None
+        after = project.shots[index + 1].id
+        dialog = BridgeDialog(index + 1, index + 2, parent=window.window())
+
+        def add() -> None:
+            try:
+                window.generation.add_bridge(shot.id, after, dialog.seconds.value(), as_=dialog.kind.currentData())
+            except (StoryreelError, ValueError) as exc:
+                window.prompts.error("Cannot bridge", str(exc))
+                return
+            window.docks["queue"].raise_()
+            window.say(f"Bridge shot {index + 2} added; its take is queued.")
+
+        dialog.accepted.connect(add)
+        dialog.open()
+        return dialog
+
+    def _one_selected_shot(self, hint: str) -> Shot | None:
+        window = self.window
+        if not window.ensure_saved_folder() or window.session is None:
+            return None
+        ids = window.session.selected_shot_ids()
+        if len(ids) != 1:
+            window.say(hint)
+            return None
+        return window.session.project.shot(ids[0])

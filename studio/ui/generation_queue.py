@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.messages import EngineEvent
 from studio.generation import ACTIVE, GenerationService, JobRecord, Submitted
+from studio.generation.bridge import BridgeKind, add_bridge_shot
 from studio.project import StoryreelError
 
 from .engine_bridge import EngineBridge
@@ -84,6 +85,20 @@ class GenerationQueue(QObject):
     def generate_missing(self) -> list[str]:
         self._ensure_folder()
         return self._submitted(self.service.generate_missing())
+
+    def extend(self, shot_id: str, seconds: float, *, backward: bool = False) -> str:
+        """Queue the extension of the shot's active take; the joined take arrives as a new take."""
+        self._ensure_folder()
+        record = self.service.extend(shot_id, seconds, backward=backward)
+        self._submitted(Submitted([record], []))
+        return record.job_id
+
+    def add_bridge(self, shot_a: str, shot_b: str, seconds: float, *, as_: BridgeKind = "shot") -> str:
+        """Add the bridge shot between A and B (an undo step) and queue its take; the new shot's id."""
+        self._ensure_folder()
+        shot = add_bridge_shot(self.session, shot_a, shot_b, seconds, as_=as_)
+        self.generate([shot.id])
+        return shot.id
 
     def _ensure_folder(self) -> None:
         if self.session.document.bundle is None:

@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         a.regenerate.triggered.connect(lambda: generation.generate(new_takes=1))
         a.generate_n.triggered.connect(generation.generate_n)
         a.generate_missing.triggered.connect(generation.generate_missing)
+        a.extend_take.triggered.connect(generation.extend)
+        a.bridge.triggered.connect(generation.bridge)
         a.narrate.triggered.connect(generation.narrate)
         a.play.triggered.connect(playback.toggle_play)
         a.shuttle_back.triggered.connect(lambda: playback.shuttle(-1))
@@ -197,7 +199,8 @@ class MainWindow(QMainWindow):
         a = self.actions
         selected = bool(self.session and self.session.selected_shot_ids())
         has_shots = bool(self.session and self.session.project.shots)
-        for action in (a.duplicate_shot, a.split_shot, a.delete_shot, a.generate, a.regenerate, a.generate_n):
+        for action in (a.duplicate_shot, a.split_shot, a.delete_shot, a.generate, a.regenerate, a.generate_n,
+                       a.extend_take, a.bridge):
             action.setEnabled(selected)
         a.generate_missing.setEnabled(has_shots)
         a.export.setEnabled(has_shots)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.generation.bridge import BRIDGE_FLAG
 from studio.generation.continuity import stale_reason
 from studio.project import Shot, commands
 
@@ -67,8 +68,8 @@ def shot_status(shot: Shot, job: tuple[str, float] | None, *, stale: bool = Fals
 
 
 def continuity_words(shot: Shot) -> str:
-    """' · continues' / ' · ends on next': the chain, on the card."""
-    words = ""
+    """' · bridge' / ' · continues' / ' · ends on next': the chain, on the card."""
+    words = " · bridge" if BRIDGE_FLAG in shot.flags else ""
     if shot.start_frame is not None and shot.start_frame.kind == "prev":
         words += " · continues"
     if shot.end_frame is not None and shot.end_frame.kind == "next":

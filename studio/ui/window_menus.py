@@ -36,6 +36,8 @@ def build_menus(window: QMainWindow, a: Actions, undo: UndoActions, docks: dict[
     generate_menu = bar.addMenu("&Generate")
     generate_menu.addActions([a.generate, a.regenerate, a.generate_n, a.generate_missing])
     generate_menu.addSeparator()
+    generate_menu.addActions([a.extend_take, a.bridge])
+    generate_menu.addSeparator()
     generate_menu.addAction(a.narrate)
     play_menu = bar.addMenu("&Playback")
     play_menu.addActions([a.play, a.shuttle_back, a.shuttle_stop, a.shuttle_forward])

@@ -149,6 +149,15 @@ def test_bridge_meets_both_neighbours_and_refuses_itself(cli, tmp_path: Path) ->
     first, last = read_frames(_video(bundle, bridge["id"]), [0, -1])
     assert frame_distance(first, read_frames(_video(bundle, a), [-1])[0]) < TOLERANCE
     assert frame_distance(last, read_frames(_video(bundle, b), [0])[0]) < TOLERANCE
+    assert "bridge" not in bridge["flags"]
+
+    # As the join's transition: flagged as a bridge, between the bridge shot and B this time.
+    _ok(cli("bridge", str(bundle), bridge["id"], b, "--seconds", "0.5", "--as", "transition"))
+    shots = sorted(_shots(cli, bundle).values(), key=lambda s: s["index"])
+    assert [s["id"] for s in shots][1] == bridge["id"] and shots[3]["id"] == b
+    assert shots[2]["flags"] == ["bridge"] and shots[2]["duration_frames"] == 6
+    first = read_frames(_video(bundle, shots[2]["id"]), [0])[0]
+    assert frame_distance(first, read_frames(_video(bundle, bridge["id"]), [-1])[0]) < TOLERANCE
 
 
 def test_a_hostile_still_inside_the_bundle_is_refused_before_the_engine_reads_it(cli, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from skimage import data as skdata
 from still_images import FRAME_TOLERANCE, frame_distance, save_still
 
 from engine.video_io import read_frames
+from studio.ui.storyboard import continuity_words
 
 from .test_editing import new_film, type_shot
 
@@ -104,3 +105,62 @@ def test_the_storyboard_shows_the_chain_and_a_stale_badge(qtbot, make_window, tm
     assert shot_status(shot, None, stale=True) == ("stale", 1.0)
     assert continuity_words(shot) == " · continues"
     window.panels["storyboard"].view.grab().save(str(tmp_path / "storyboard.png"))  # paints the badge
+
+
+def _fill_and_accept(qtbot, seconds: str, choose: tuple[str, str] | None = None) -> None:
+    """Type into the open Extend/Bridge dialog as a user would, then click OK."""
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    dialog = QApplication.activeModalWidget()
+    assert dialog is not None and dialog.isVisible()
+    dialog.seconds.selectAll()
+    qtbot.keyClicks(dialog.seconds, seconds)
+    if choose is not None:
+        _choose(qtbot, getattr(dialog, choose[0]), choose[1])
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def test_extend_and_bridge_from_the_generate_menu_and_undo(qtbot, make_window, tmp_path: Path) -> None:
+    window = make_window()
+    bundle = new_film(window, tmp_path)
+    inspector = window.panels["inspector"]
+    cup = type_shot(qtbot, window, "The cup on the table")
+    inspector.set_reference(save_still(skdata.coffee(), tmp_path / "cup.png"))
+    _choose(qtbot, inspector.camera, "pan_left")
+    cat = type_shot(qtbot, window, "The cat looks up")
+    inspector.set_reference(save_still(skdata.chelsea(), tmp_path / "cat.png"))
+    window.session.select_shots([cup, cat])
+    window.actions.generate.trigger()
+    project = window.session.project
+    qtbot.waitUntil(lambda: all(project.shot(s).active() is not None for s in (cup, cat)), timeout=WAIT_MS)
+    original = project.shot(cup).active()
+    kept = read_frames(bundle / original.media)
+
+    # Extend the cup's take by one second: a new active take, the original's frames kept bit for bit.
+    window.session.select_shots([cup])
+    window.actions.extend_take.trigger()
+    _fill_and_accept(qtbot, "1")
+    qtbot.waitUntil(lambda: len(window.session.project.shot(cup).takes) == 2, timeout=WAIT_MS)
+    extended = project.shot(cup).active()
+    assert extended.id != original.id and extended.metadata["lineage"]["extended_from"] == original.id
+    frames = read_frames(bundle / extended.media)
+    assert len(frames) == len(kept) + 12 and project.shot(cup).duration_frames == len(frames)
+    assert all((a == b).all() for a, b in zip(frames[: len(kept)], kept, strict=True))
+    window.undo_action.trigger()  # one step: the take and the longer shot
+    assert project.shot(cup).active_take == original.id and project.shot(cup).duration_frames == 12
+
+    # Bridge the cup to the cat as the join's transition: a new shot between them, meeting both.
+    window.actions.bridge.trigger()
+    _fill_and_accept(qtbot, "1.5", choose=("kind", "transition"))
+    assert [s.id for s in project.shots][0::2] == [cup, cat]
+    bridge = project.shots[1]
+    assert bridge.flags == ["bridge"] and bridge.duration_frames == 18
+    qtbot.waitUntil(lambda: window.session.project.shots[1].active() is not None, timeout=WAIT_MS)
+    first, last = read_frames(bundle / project.shots[1].active().media, [0, -1])
+    assert frame_distance(first, read_frames(bundle / original.media, [-1])[0]) < FRAME_TOLERANCE
+    assert frame_distance(last, read_frames(bundle / project.shot(cat).active().media, [0])[0]) < FRAME_TOLERANCE
+    assert continuity_words(project.shots[1]) == " · bridge · continues · ends on next"  # the card's caption
+    window.undo_action.trigger()  # its take
+    window.undo_action.trigger()  # the bridge shot
+    assert [s.id for s in project.shots] == [cup, cat]
