@@ -113,6 +113,9 @@ LTX = ModelFamily(
     pipelines={
         "text_to_video": "LTXPipeline",
         "image_to_video": "LTXImageToVideoPipeline",
+        # The condition pipeline: images at any frame index (start and end here; 0.9.5+ checkpoints are
+        # trained for keyframes, earlier ones follow the end image loosely).
+        "first_last_frame": "LTXConditionPipeline",
     },
     class_names=("LTXPipeline", "LTXImageToVideoPipeline", "LTXConditionPipeline"),
     default_steps=40,

@@ -139,7 +139,7 @@ def _spec_from_index(folder: Path, model_id: str, title: str, *, local_folder: P
                             f"(supported: {supported})")
     overrides: dict[str, object] = {}
     if family.name == "ltx":
-        tasks: tuple[str, ...] = (T2V, I2V)
+        tasks: tuple[str, ...] = (T2V, I2V, FLF)
     elif class_name == "WanImageToVideoPipeline":
         transformer = _component_config(folder, "transformer")
         tasks = (I2V, FLF) if transformer.get("pos_embed_seq_len") else (I2V,)

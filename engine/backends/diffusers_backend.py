@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from engine.backends.diffusers_conditions import frame_arguments
 from engine.backends.diffusers_memory import (
     Placement,
     free_memory,
@@ -42,6 +43,7 @@ from engine.backends.diffusers_plan import (
     retime_indices,
     to_uint8_frames,
 )
+from engine.backends.diffusers_windows import stitch
 from engine.model_registry import ModelNotFound, ModelSpec, download_hint, local_weights
 from engine.model_store import ModelStore
 from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback
@@ -73,6 +75,7 @@ class _Loaded:
     placement: Placement
     spec: ModelSpec
     revision: str | None
+    views: dict[str, Any] = field(default_factory=dict)  # the same weights as other tasks' pipelines
 
 
 def hub_offline() -> bool:
@@ -237,24 +240,68 @@ class DiffusersBackend:
 
     def _run(self, loaded: _Loaded, plan: GenerationPlan, request: GenerationRequest, progress: ProgressCallback,
              cancel: CancelToken) -> np.ndarray:
-        import torch
+        """The clip's frames: one pipeline run, or one per window of a long shot, stitched."""
         from PIL import Image
 
-        pipe, family = loaded.pipe, plan.spec.family
-        total = request.steps
+        start = end = None
+        if request.task in ("image_to_video", "first_last_frame"):
+            assert request.reference_image is not None
+            start = Image.fromarray(cover_resize(load_image_rgb(Path(request.reference_image)), plan.width,
+                                                 plan.height))
+        if request.task == "first_last_frame":
+            if not request.last_image:
+                raise UnsupportedRequest("first-last-frame needs a last image")
+            end = Image.fromarray(cover_resize(load_image_rgb(Path(request.last_image)), plan.width, plan.height))
+        set_vae_tiling(loaded.pipe, bool(request.option("vae_tiling", False)))
+        if not plan.windows:
+            return self._call(loaded.pipe, plan, request, request.task, plan.num_frames, start, end, progress,
+                              cancel, 0, 1)
+        clips: list[np.ndarray] = []
+        for k, window in enumerate(plan.windows):
+            if k > 0:  # carry on from the frame where this window's overlap with the last one begins
+                previous = plan.windows[k - 1]
+                start = Image.fromarray(clips[-1][window.start - previous.start])
+            pipe = self._pipeline_for_task(loaded, plan, window.task)
+            clips.append(self._call(pipe, plan, request, window.task, window.frames, start,
+                                    end if window.task == "first_last_frame" else None, progress, cancel, k,
+                                    len(plan.windows)))
+        return stitch(plan.windows, clips, plan.num_frames)
+
+    def _pipeline_for_task(self, loaded: _Loaded, plan: GenerationPlan, task: str) -> Any:
+        """The loaded weights as the pipeline of ``task`` (another class shares the same components)."""
+        import diffusers
+
+        name = plan.spec.pipeline_class_name(task) or plan.pipeline_class
+        if type(loaded.pipe).__name__ == name:
+            return loaded.pipe
+        if name not in loaded.views:
+            view = getattr(diffusers, name).from_pipe(loaded.pipe)
+            view.set_progress_bar_config(disable=True)
+            loaded.views[name] = view
+        return loaded.views[name]
+
+    def _call(self, pipe: Any, plan: GenerationPlan, request: GenerationRequest, task: str, num_frames: int,
+              start: Any, end: Any, progress: ProgressCallback, cancel: CancelToken, window: int,
+              windows: int) -> np.ndarray:
+        import torch
+
+        family = plan.spec.family
+        steps = request.steps
+        total = steps * windows
         every = self.preview_every
         if every is None:
             every = max(1, total // 6)
         every = int(request.option("preview_every", every))
-        if loaded.placement.offload != "none":
+        if self._loaded is not None and self._loaded.placement.offload != "none":
             every = 0  # decoding a preview would shuttle the VAE on and off the GPU every step
 
         def on_step_end(pipeline: Any, step: int, _timestep: Any, callback_kwargs: dict[str, Any]) -> dict[str, Any]:
-            done = step + 1
+            done = window * steps + step + 1
             png = None
             if every and (done % every == 0 or done == total) and not cancel.cancelled:
-                png = self._preview(pipeline, callback_kwargs.get("latents"), plan)
-            progress(StepPreview("denoise", done, total, "", png))
+                png = self._preview(pipeline, callback_kwargs.get("latents"), plan, num_frames)
+            progress(StepPreview("denoise", done, total, f"window {window + 1} of {windows}" if windows > 1 else "",
+                                 png))
             if cancel.cancelled:
                 pipeline._interrupt = True
                 raise Cancelled("cancelled during denoising")
@@ -265,40 +312,31 @@ class DiffusersBackend:
             "negative_prompt": request.negative_prompt or None,
             "height": plan.height,
             "width": plan.width,
-            "num_frames": plan.num_frames,
-            "num_inference_steps": total,
+            "num_frames": num_frames,
+            "num_inference_steps": steps,
             "guidance_scale": request.guidance,
-            # A CPU generator gives the same noise for a seed on every device.
-            "generator": torch.Generator(device="cpu").manual_seed(request.seed),
+            # A CPU generator gives the same noise for a seed on every device; each window its own stream.
+            "generator": torch.Generator(device="cpu").manual_seed((request.seed + window) % 2**63),
             "output_type": "np",
             "callback_on_step_end": on_step_end,
             "callback_on_step_end_tensor_inputs": ["latents"],
         }
         if family.fps_argument:
             kwargs[family.fps_argument] = round(plan.fps)
-        if request.task in ("image_to_video", "first_last_frame"):
-            assert request.reference_image is not None
-            kwargs["image"] = Image.fromarray(cover_resize(load_image_rgb(Path(request.reference_image)),
-                                                           plan.width, plan.height))
-        if request.task == "first_last_frame":
-            if not request.last_image:
-                raise UnsupportedRequest("first-last-frame needs a last image")
-            kwargs["last_image"] = Image.fromarray(cover_resize(load_image_rgb(Path(request.last_image)),
-                                                                plan.width, plan.height))
-        set_vae_tiling(pipe, bool(request.option("vae_tiling", False)))
+        kwargs.update(frame_arguments(family.name, task, start, end, num_frames))
         with torch.inference_mode():
             output = pipe(**kwargs)
         frames = to_uint8_frames(output.frames[0])
         del output
         return frames
 
-    def _preview(self, pipe: Any, latents: Any, plan: GenerationPlan) -> bytes | None:
+    def _preview(self, pipe: Any, latents: Any, plan: GenerationPlan, num_frames: int) -> bytes | None:
         if latents is None:
             return None
         from engine.backends.diffusers_preview import first_frame_preview
 
         try:
-            return first_frame_preview(pipe, latents, plan.spec.family.name, num_frames=plan.num_frames,
+            return first_frame_preview(pipe, latents, plan.spec.family.name, num_frames=num_frames,
                                        height=plan.height, width=plan.width)
         except Exception:  # a preview is a nicety: a failure here must never fail the take
             return None

@@ -9,14 +9,17 @@ requested frame count at the requested rate, and scaled to the requested size. E
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
 
+from engine.backends.diffusers_windows import Window, overlap_for, plan_windows
 from engine.model_registry import ModelSpec, resolve_model
 from engine.model_store import ModelStore
 from engine.request import GenerationRequest
+
+MAX_WINDOW = 10_000
 
 
 class UnsupportedRequest(ValueError):
@@ -32,6 +35,8 @@ class GenerationPlan:
     num_frames: int
     fps: float
     notes: list[str] = field(default_factory=list)
+    # A shot longer than the model makes: the windows it is generated in (empty: one run of num_frames).
+    windows: tuple[Window, ...] = ()
 
 
 def plan_generation(request: GenerationRequest, store: ModelStore | None = None) -> GenerationPlan:
@@ -65,10 +70,32 @@ def plan_generation(request: GenerationRequest, store: ModelStore | None = None)
         rule = f"{c.frame_multiple}k+1 frames" if c.frame_multiple > 1 else "any frame count"
         notes.append(f"{spec.family.title} makes {gen_frames} frames at {gen_fps:g} fps ({rule}); retimed to "
                      f"{request.num_frames} frames at {request.fps:g} fps")
-    if c.max_frames is not None and wanted > c.max_frames:
-        notes.append(f"the shot is longer than the {c.max_frames / gen_fps:.2f} s this model makes: the clip is "
-                     f"slowed to {request.duration_seconds:.2f} s (split the shot for natural motion)")
-    return GenerationPlan(spec, pipeline_class, gen_w, gen_h, gen_frames, gen_fps, notes)
+    limit = c.max_frames
+    if request.option("window_frames"):  # shorter windows than the model allows (less memory per run)
+        limit = min(limit or MAX_WINDOW, max(3, int(request.option("window_frames"))))
+    windows: tuple[Window, ...] = ()
+    if limit is not None and wanted > limit:
+        if spec.supports("image_to_video"):
+            window = limit if c.frame_multiple <= 1 else ((limit - 1) // c.frame_multiple) * c.frame_multiple + 1
+            overlap = overlap_for(c, window)
+            first = request.task
+            windows = tuple(plan_windows(wanted, window, overlap, c, first_task=first,
+                                         end_on_image=request.task == "first_last_frame"))
+            if len(windows) > 1 and first == "first_last_frame":
+                windows = (replace(windows[0], task="image_to_video"), *windows[1:])
+            gen_frames = wanted
+            notes[:] = [n for n in notes if "retimed" not in n]
+            if not math.isclose(gen_fps, request.fps) or wanted != request.num_frames:
+                notes.append(f"{spec.family.title} makes {wanted} frames at {gen_fps:g} fps; retimed to "
+                             f"{request.num_frames} frames at {request.fps:g} fps")
+            notes.append(f"the shot is longer than the {window / gen_fps:.2f} s one run of this model makes: "
+                         f"generated in {len(windows)} windows of up to {window} frames, each continuing the one "
+                         f"before from a shared frame, {overlap} frames crossfaded at each seam")
+        else:
+            notes.append(f"the shot is longer than the {limit / gen_fps:.2f} s this model makes and it cannot "
+                         f"continue from a frame (no image-to-video): the clip is slowed to "
+                         f"{request.duration_seconds:.2f} s (split the shot, or use a model that can)")
+    return GenerationPlan(spec, pipeline_class, gen_w, gen_h, gen_frames, gen_fps, notes, windows)
 
 
 def retime_indices(source_frames: int, target_frames: int) -> list[int]:

@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def extend_command(args: argparse.Namespace) -> int:
-    from studio.generation.extend import extend_take
+    from studio.generation.batch import extend_take
 
     if args.model and args.backend == "animatic":
         raise UsageError("--model applies to the diffusers engine, not the animatic one")

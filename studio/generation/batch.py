@@ -135,6 +135,22 @@ def wait_for(service: GenerationService, jobs: list[JobRecord], *, progress: Pro
     return made
 
 
+def extend_take(document: Editable, shot_id: str, seconds: float, *, backward: bool = False,
+                backend: str | None = None, model_id: str | None = None, client: EngineClient | None = None) -> Take:
+    """Make and add the extended take of ``shot_id``'s active take (``extend``); returns it, now active."""
+    if document.bundle is None:
+        raise GenerationError("save the project first: takes are stored inside its folder")
+    own = client is None
+    engine = client if client is not None else local_client(*engine_dirs(document.bundle), persist=False)
+    try:
+        service = GenerationService(engine, document)
+        record = service.extend(shot_id, seconds, backward=backward, backend=backend, model_id=model_id)
+        return wait_for(service, [record])[0]
+    finally:
+        if own:
+            engine.close(keep_pending=False)
+
+
 def generate_missing(document: Editable, *, client: EngineClient | None = None,
                      progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> list[Take]:
     """One take for every shot that has no usable take (through ``client`` when given: a cluster, say)."""

@@ -5,8 +5,8 @@ animatic only: it can end on a frame), with the shot's prompt, camera move and s
 The generated copy of the frame it continues from is dropped, and the original clip is joined to the new frames
 by copying its stream (``engine.take_splice``): the kept frames stay bit-identical. The new take records its
 lineage (``extended_from``, how many frames were kept and added) and becomes the shot's active take; the shot
-grows to its length. ``GenerationService.extend`` queues one (the editor); ``extend_take`` waits for it (the
-CLI). Nothing is saved here: the caller saves.
+grows to its length. ``GenerationService.extend`` queues one (the editor); ``batch.extend_take`` waits for
+it (the CLI). Nothing is saved here: the caller saves.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from engine.client import EngineClient
-from engine.local_client import local_client
 from engine.request import GenerationRequest, RequestError, TakeResult
 from engine.take_splice import splice_videos, without_edge_frame
 from engine.video_io import VideoError, probe_video, read_frames, write_stills
@@ -82,26 +80,6 @@ def plan_extension(document: Editable, shot_id: str, seconds: float, *, backward
     except RequestError as exc:
         raise GenerationError(f"shot {number}: {exc}") from exc
     return Extension(shot_id, take.id, backward, request)
-
-
-def extend_take(document: Editable, shot_id: str, seconds: float, *, backward: bool = False,
-                backend: str | None = None, model_id: str | None = None, client: EngineClient | None = None) -> Take:
-    """Make and add the extended take of ``shot_id``'s active take; returns it (now the active take)."""
-    from .batch import engine_dirs, wait_for
-    from .service import GenerationService
-
-    if document.bundle is None:
-        raise GenerationError("save the project first: takes are stored inside its folder")
-    own = client is None
-    engine = client if client is not None else local_client(*engine_dirs(Path(document.bundle)), persist=False)
-    try:
-        service = GenerationService(engine, document)
-        record = service.extend(shot_id, seconds, backward=backward, backend=backend, model_id=model_id)
-        made = wait_for(service, [record])
-    finally:
-        if own:
-            engine.close(keep_pending=False)
-    return made[0]
 
 
 def join_extension(document: Editable, extension: Extension, made: TakeResult) -> Take:

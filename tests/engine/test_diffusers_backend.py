@@ -59,8 +59,13 @@ def test_plan_reports_every_snap() -> None:
     assert any("scaled to 1280x720" in note for note in plan.notes)
     exact = plan_generation(req("Wan-AI/Wan2.1-T2V-1.3B-Diffusers", width=832, height=480, num_frames=81, fps=16))
     assert exact.notes == []
+    # Longer than one run: LTX continues from a frame, so 20 s are made in two windows; Wan 1.3B cannot.
     long = plan_generation(req("Lightricks/LTX-Video", num_frames=24 * 20, fps=24))
-    assert long.num_frames == 257 and any("longer than" in note for note in long.notes)
+    assert long.num_frames == 480 and [(w.start, w.frames) for w in long.windows] == [(0, 257), (241, 241)]
+    assert any("2 windows of up to 257 frames" in note and "16 frames crossfaded" in note for note in long.notes)
+    slowed = plan_generation(req("Wan-AI/Wan2.1-T2V-1.3B-Diffusers", num_frames=16 * 10))
+    assert slowed.num_frames == 81 and not slowed.windows
+    assert any("cannot continue from a frame" in note for note in slowed.notes)
     with pytest.raises(UnsupportedRequest, match="image-to-video"):
         plan_generation(req("Wan-AI/Wan2.1-T2V-1.3B-Diffusers", task="image_to_video", reference_image="/x.png"))
 

@@ -67,6 +67,45 @@ def build_tiny_wan(folder: Path, *, image_to_video: bool = False) -> Path:
     return Path(folder)
 
 
+def build_tiny_wan_flf(folder: Path) -> Path:
+    """A tiny Wan 2.1 first-last-frame checkpoint (FLF2V): image-to-video with a CLIP image encoder, and a
+    transformer whose ``pos_embed_seq_len`` covers the two images' tokens (what marks FLF2V checkpoints)."""
+    import torch
+    from diffusers import (
+        AutoencoderKLWan,
+        FlowMatchEulerDiscreteScheduler,
+        WanImageToVideoPipeline,
+        WanTransformer3DModel,
+    )
+    from transformers import CLIPVisionConfig, CLIPVisionModel, UMT5Config, UMT5EncoderModel
+    from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
+
+    tokenizer = build_tokenizer()
+    torch.manual_seed(0)
+    text_encoder = UMT5EncoderModel(_t5_config(len(tokenizer), UMT5Config))
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    torch.manual_seed(0)
+    image_side = 4  # CLIP tokens per image: 4 x 4 patches + the class token
+    image_encoder = CLIPVisionModel(CLIPVisionConfig(
+        hidden_size=4, projection_dim=4, num_hidden_layers=2, num_attention_heads=2, image_size=image_side,
+        intermediate_size=16, patch_size=1))
+    image_processor = CLIPImageProcessorPil(crop_size=image_side, size=image_side)
+    torch.manual_seed(0)
+    transformer = WanTransformer3DModel(
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=36, out_channels=16,
+        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads", rope_max_seq_len=32, image_dim=4,
+        pos_embed_seq_len=2 * (image_side * image_side + 1),
+    )
+    pipe = WanImageToVideoPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae,
+                                   scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0), transformer=transformer,
+                                   image_encoder=image_encoder, image_processor=image_processor)
+    pipe.save_pretrained(folder)
+    return Path(folder)
+
+
 def build_tiny_ltx(folder: Path) -> Path:
     """A tiny LTX-Video checkpoint (serves text- and image-to-video)."""
     import torch
@@ -101,12 +140,13 @@ def build_tiny_ltx(folder: Path) -> Path:
 
 def ensure_tiny_models(root: Path) -> dict[str, Path]:
     """Build (once per folder) the tiny checkpoints the engine tests use: wan (text-to-video), wan_ti2v
-    (text- and image-to-video) and ltx."""
+    (text- and image-to-video), ltx and wan_flf (first-last-frame)."""
     root = Path(root)
     builders = {
         "wan": lambda d: build_tiny_wan(d),
         "wan_ti2v": lambda d: build_tiny_wan(d, image_to_video=True),
         "ltx": build_tiny_ltx,
+        "wan_flf": build_tiny_wan_flf,
     }
     folders = {}
     for name, build in builders.items():
