@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from .media_path import check_relative_media_path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: a shot's reference still is its active keyframe (``Shot.keyframes``)
 
 MAX_FPS = 240
 MAX_SIDE = 8192
@@ -78,12 +78,46 @@ class Voice(Doc):
     settings: dict[str, Any] = Field(default_factory=dict)
 
 
-class Character(Doc):
+class LoraRef(Doc):
+    """A LoRA adapter file inside the bundle, applied at ``strength``; ``sha256`` keys takes made with it."""
+
+    path: str
+    strength: float = Field(default=1.0, ge=-4, le=4)
+    sha256: str = ""
+
+    @field_validator("path")
+    @classmethod
+    def _inside_bundle(cls, value: str) -> str:
+        return check_relative_media_path(value)
+
+
+class Element(Doc):
+    """What stays the same from shot to shot: a character or a location, described once and reused.
+
+    ``references`` are stills inside the bundle (imported, or keyframes picked for it); ``loras`` adapters that
+    carry its look. Shots name the elements in them (``Shot.cast``)."""
+
+    description: str = Field(default="", max_length=2_000)
+    references: list[str] = Field(default_factory=list, max_length=32)
+    loras: list[LoraRef] = Field(default_factory=list, max_length=8)
+
+    @field_validator("references")
+    @classmethod
+    def _references_inside_bundle(cls, value: list[str]) -> list[str]:
+        return [check_relative_media_path(path) for path in value]
+
+
+class Character(Element):
     id: str = Field(default_factory=lambda: new_id("chr"))
     name: str = Field(min_length=1, max_length=200)
     voice: Voice = Field(default_factory=Voice)
     is_narrator: bool = False
     notes: str = ""
+
+
+class Location(Element):
+    id: str = Field(default_factory=lambda: new_id("loc"))
+    name: str = Field(min_length=1, max_length=200)
 
 
 class Transition(Doc):
@@ -129,6 +163,31 @@ class Take(Doc):
         return None if value is None else check_relative_media_path(value)
 
 
+KeyframeSource = Literal["imported", "generated"]
+
+
+class Keyframe(Doc):
+    """A still of a shot: imported (a photo, a drawing) or generated. The active one is the image the shot's
+    video starts from and the still the animatic animates (``Shot.reference`` follows it)."""
+
+    id: str = Field(default_factory=lambda: new_id("key"))
+    media: str  # a PNG/JPEG inside the bundle
+    source: KeyframeSource = "imported"
+    request: dict[str, Any] = Field(default_factory=dict)  # the frozen image request that made it
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    backend: str = ""
+    model_id: str = ""
+    created_at: str = Field(default_factory=utc_now)
+    width: int = Field(default=0, ge=0, le=MAX_SIDE)
+    height: int = Field(default=0, ge=0, le=MAX_SIDE)
+    metadata: dict[str, Any] = Field(default_factory=dict)  # e.g. the element references and LoRAs used
+
+    @field_validator("media")
+    @classmethod
+    def _media_inside_bundle(cls, value: str) -> str:
+        return check_relative_media_path(value)
+
+
 FrameSourceKind = Literal["image", "prev", "next", "keyframe"]
 
 
@@ -172,6 +231,9 @@ class Shot(Doc):
     flags: list[str] = Field(default_factory=list)  # e.g. "unmatched" after a script re-import
     start_frame: FrameSource | None = None  # the take starts on this frame (continuity); None = free
     end_frame: FrameSource | None = None  # the take ends on this frame (first/last-frame generation)
+    keyframes: list[Keyframe] = Field(default_factory=list)
+    active_keyframe: str | None = None  # its media is ``reference``; None = no still (a story card)
+    cast: list[str] = Field(default_factory=list)  # ids of the characters and locations in the shot
 
     @field_validator("start_frame")
     @classmethod
@@ -203,6 +265,31 @@ class Shot(Doc):
         if self.active_take is not None and all(t.id != self.active_take for t in self.takes):
             object.__setattr__(self, "active_take", self.takes[-1].id if self.takes else None)
         return self
+
+    @model_validator(mode="after")
+    def _reference_is_the_active_keyframe(self) -> Shot:
+        # ``reference`` is the one handle: the active keyframe is the keyframe showing that still (choosing a
+        # keyframe sets ``reference`` to its media). A still set without a keyframe (an older file, code that
+        # builds a Shot directly) becomes an imported keyframe.
+        if self.reference is None:
+            active = None
+        else:
+            key = next((k for k in self.keyframes if k.media == self.reference), None)
+            if key is None:
+                key = Keyframe(media=self.reference)
+                self.keyframes.append(key)
+            active = key.id
+        if self.active_keyframe != active:
+            object.__setattr__(self, "active_keyframe", active)
+        return self
+
+    def keyframe(self, keyframe_id: str) -> Keyframe:
+        for key in self.keyframes:
+            if key.id == keyframe_id:
+                return key
+        from .errors import NotFound
+
+        raise NotFound(f"shot {self.id} has no keyframe {keyframe_id}")
 
     def take(self, take_id: str) -> Take:
         for take in self.takes:
@@ -303,6 +390,17 @@ class ExportSettings(Doc):
     true_peak_db: float = Field(default=-1.0, ge=-20, le=0)
     duck_db: float = Field(default=-12.0, ge=-60, le=0)
     subtitles: Literal["none", "srt", "vtt", "burn"] = "none"
+    # The cut's I/O marks in film frames (title cards included): a partial export renders [range_in, range_out).
+    range_in: int | None = Field(default=None, ge=0)
+    range_out: int | None = Field(default=None, ge=1)
+
+
+class Marker(Doc):
+    """A named point on the cut, in film frames (title cards included), as the timeline's ruler shows it."""
+
+    id: str = Field(default_factory=lambda: new_id("mrk"))
+    frame: int = Field(default=0, ge=0)
+    name: str = Field(default="Marker", max_length=500)
 
 
 class Card(Doc):
@@ -323,10 +421,12 @@ class Project(Doc):
     width: int = Field(default=1280, ge=16, le=MAX_SIDE)
     height: int = Field(default=720, ge=16, le=MAX_SIDE)
     cast: list[Character] = Field(default_factory=list)
+    locations: list[Location] = Field(default_factory=list)
     shots: list[Shot] = Field(default_factory=list, max_length=MAX_SHOTS)
     lines: list[Line] = Field(default_factory=list)
     music: list[MusicClip] = Field(default_factory=list)
     cards: list[Card] = Field(default_factory=list)
+    markers: list[Marker] = Field(default_factory=list)  # older files have none: no schema upgrade needed
     engine: EngineSettings = Field(default_factory=EngineSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     metadata: dict[str, Any] = Field(default_factory=dict)
@@ -341,7 +441,7 @@ class Project(Doc):
     @model_validator(mode="after")
     def _unique_ids(self) -> Project:
         seen: set[str] = set()
-        for group in (self.shots, self.lines, self.cast, self.music, self.cards):
+        for group in (self.shots, self.lines, self.cast, self.locations, self.music, self.cards, self.markers):
             for obj in group:
                 if obj.id in seen:
                     raise ValueError(f"id {obj.id!r} appears twice")
@@ -396,6 +496,22 @@ class Project(Doc):
     def character_by_name(self, name: str) -> Character | None:
         key = name.strip().casefold()
         return next((c for c in self.cast if c.name.casefold() == key), None)
+
+    def elements(self) -> list[Character | Location]:
+        """The cast and the locations: everything a shot can name as in it."""
+        return [*self.cast, *self.locations]
+
+    def element(self, element_id: str) -> Character | Location:
+        found = self._find("cast", self.cast, element_id) or self._find("locations", self.locations, element_id)
+        if found is not None:
+            return found
+        from .errors import NotFound
+
+        raise NotFound(f"no character or location {element_id!r} in this project (see `storyreel cast list`)")
+
+    def element_by_name(self, name: str) -> Character | Location | None:
+        key = name.strip().casefold()
+        return next((e for e in self.elements() if e.name.casefold() == key), None)
 
     def narrator(self) -> Character | None:
         return next((c for c in self.cast if c.is_narrator), None)

@@ -103,16 +103,24 @@ def trimmed(origin: TrimOrigin, edge: str, delta: int) -> tuple[int, int, int]:
     return duration, trim_in, origin.trim_out
 
 
-def trim_command(origin: TrimOrigin, edge: str, delta: int, merge_key: str) -> DragEdit:
-    duration, trim_in, trim_out = trimmed(origin, edge, delta)
+def shot_edit_commands(origin: TrimOrigin, duration: int, trim_in: int, trim_out: int | None,
+                       merge_key: str) -> list[Command]:
+    """The field edits that give ``origin``'s shot ``duration`` frames and its active take these marks (a mark
+    at the take's end is stored as None: to the end). Every trim-like tool builds on this."""
     commands: list[Command] = []
     if origin.take_id is not None:
-        take_cmd = trim_take(origin.shot_id, origin.take_id, trim_in,
-                             None if trim_out >= origin.take_frames else trim_out)
-        take_cmd.merge_key = merge_key
+        out = None if trim_out is None or trim_out >= origin.take_frames else trim_out
+        take_cmd = trim_take(origin.shot_id, origin.take_id, trim_in, out)
+        take_cmd.merge_key = merge_key or None
         commands.append(take_cmd)
-    commands.append(edit_shot(origin.shot_id, merge_key=merge_key, duration_frames=duration))
-    return DragEdit(commands, text="Trim shot", merge_key=merge_key, change=Change("shots", (origin.shot_id,)))
+    commands.append(edit_shot(origin.shot_id, merge_key=merge_key or None, duration_frames=duration))
+    return commands
+
+
+def trim_command(origin: TrimOrigin, edge: str, delta: int, merge_key: str) -> DragEdit:
+    duration, trim_in, trim_out = trimmed(origin, edge, delta)
+    return DragEdit(shot_edit_commands(origin, duration, trim_in, trim_out, merge_key), text="Trim shot",
+                    merge_key=merge_key, change=Change("shots", (origin.shot_id,)))
 
 
 def move_line_command(layout: TimelineLayout, line_id: str, frame: int, merge_key: str) -> SetFields:

@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from studio.project import Project, Shot, commands
-from studio.project.model import new_id, new_seed
+from studio.project.model import new_seed
 
 from .layout import shot_film_starts
+from .nle_edits import blade, copy_of, ripple_delete
 
 DEFAULT_SHOT_SECONDS = 4
 
@@ -27,13 +26,6 @@ def _aspect_of(project: Project) -> str:
     return project.shots[-1].aspect if project.shots else "16:9"
 
 
-def copy_of(shot: Shot, **changes: Any) -> Shot:
-    """The shot's settings under a new id, without takes (a take belongs to the shot that made it)."""
-    data = shot.model_dump(exclude={"id", "takes", "active_take"})
-    data.update(changes)
-    return Shot(id=new_id("shot"), **data)
-
-
 def duplicate_shots(project: Project, shot_ids: list[str]) -> tuple[commands.Command | None, list[str]]:
     adds: list[commands.Command] = []
     new_ids: list[str] = []
@@ -48,26 +40,20 @@ def duplicate_shots(project: Project, shot_ids: list[str]) -> tuple[commands.Com
 
 
 def split_shot(project: Project, shot_id: str, playhead: int) -> tuple[commands.Command, str]:
-    """Two shots where there was one: the first keeps its takes; the cut is at the playhead when it falls inside
-    the shot, else in the middle."""
+    """Two shots where there was one (the blade's rule: both keep the takes): the cut is at the playhead when it
+    falls inside the shot, else in the middle."""
     shot = project.shot(shot_id)
     if shot.duration_frames < 2:
         raise ValueError("a one-frame shot cannot be split")
-    start = shot_film_starts(project)[shot_id]
-    at = playhead - start
+    at = playhead - shot_film_starts(project)[shot_id]
     if not 0 < at < shot.duration_frames:
         at = shot.duration_frames // 2
-    second = copy_of(shot, duration_frames=shot.duration_frames - at)
-    batch = commands.Batch([commands.edit_shot(shot_id, duration_frames=at),
-                            commands.AddShot(second, index=project.shot_index(shot_id) + 1)], text="Split shot")
-    return batch, second.id
+    return blade(project, shot_id, at)
 
 
 def delete_shots(project: Project, shot_ids: list[str]) -> commands.Command | None:
-    removals: list[commands.Command] = [commands.RemoveShot(i) for i in shot_ids]
-    if not removals:
-        return None
-    return removals[0] if len(removals) == 1 else commands.Batch(removals, text=f"Delete {len(removals)} shots")
+    """Delete is a ripple delete: the shots leave the cut and the gap closes (takes' files stay on disk)."""
+    return ripple_delete(project, shot_ids)
 
 
 def trim_at_playhead(project: Project, shot_id: str, playhead: int, edge: str) -> commands.Command | None:
