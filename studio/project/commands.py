@@ -51,6 +51,8 @@ def _target(project: Project, kind: str, ids: tuple[str, ...]) -> Doc:
         return project.line(ids[0])
     if kind == "character":
         return project.character(ids[0])
+    if kind == "element":  # a character or a location
+        return project.element(ids[0])
     if kind == "music":
         for clip in project.music:
             if clip.id == ids[0]:
@@ -60,7 +62,8 @@ def _target(project: Project, kind: str, ids: tuple[str, ...]) -> Doc:
 
 
 _CHANGE_KIND = {"project": "project", "engine": "project", "export": "project", "shot": "shots",
-                "take": "takes", "line": "lines", "character": "cast", "music": "music"}
+                "take": "takes", "line": "lines", "character": "cast", "element": "cast",
+                "music": "music"}
 
 
 @dataclass

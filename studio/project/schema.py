@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .model import MAX_FPS, MAX_SHOT_SECONDS, SCHEMA_VERSION
+from .model import MAX_FPS, MAX_SHOT_SECONDS, SCHEMA_VERSION, new_id
 
 JsonDict = dict[str, Any]
 
@@ -51,7 +51,20 @@ def _v1_to_v2(doc: JsonDict) -> JsonDict:
     return doc
 
 
-UPGRADES: dict[int, Callable[[JsonDict], JsonDict]] = {1: _v1_to_v2}
+def _v2_to_v3(doc: JsonDict) -> JsonDict:
+    """v3 keeps a shot's stills as keyframes: a v2 reference still becomes its one, active, imported keyframe."""
+    shots = doc.get("shots", [])
+    if not isinstance(shots, list):
+        raise UpgradeError(f"expected a list, got {type(shots).__name__}", "shots")
+    for shot in shots:
+        if isinstance(shot, dict) and isinstance(shot.get("reference"), str) and not shot.get("keyframes"):
+            key = new_id("key")
+            shot["keyframes"] = [{"id": key, "media": shot["reference"], "source": "imported"}]
+            shot["active_keyframe"] = key
+    return doc
+
+
+UPGRADES: dict[int, Callable[[JsonDict], JsonDict]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def upgrade(doc: JsonDict) -> tuple[JsonDict, int]:

@@ -57,6 +57,25 @@ def test_upgrade_from_schema_1_converts_seconds_to_frames(tmp_path: Path) -> Non
     assert project.lines[0].offset_frames == 30
 
 
+def test_upgrade_from_schema_2_makes_the_reference_still_an_active_keyframe(tmp_path: Path) -> None:
+    bundle = tmp_path / "v2.storyreel"
+    (bundle / "media").mkdir(parents=True)
+    (bundle / "media" / "still.png").write_bytes(b"")
+    (bundle / "project.json").write_text(json.dumps({
+        "schema_version": 2, "title": "Stills", "fps": 24,
+        "shots": [{"id": "a", "prompt": "x", "reference": "media/still.png"}, {"id": "b", "prompt": "y"}],
+    }))
+    project, report = store.load(bundle)
+    assert report.upgraded_from == 2
+    first, second = project.shots
+    assert [(k.media, k.source) for k in first.keyframes] == [("media/still.png", "imported")]
+    assert first.active_keyframe == first.keyframes[0].id and first.reference == "media/still.png"
+    assert second.keyframes == [] and second.active_keyframe is None and second.reference is None
+    store.save(bundle, project)
+    again, report = store.load(bundle)
+    assert report.upgraded_from is None and again.shots[0].keyframes == first.keyframes
+
+
 def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     bundle = tmp_path / "new.storyreel"
     bundle.mkdir()

@@ -32,6 +32,7 @@ from studio.project import store
 from studio.project.model import (
     Card,
     Character,
+    Keyframe,
     Line,
     MusicClip,
     Project,
@@ -165,16 +166,20 @@ CREDITS = Card(
 )
 
 
+MADE = "2026-12-02T00:00:00+00:00"  # the keyframes' date, fixed so a rebuild gives the same file
+
+
 def build_project() -> Project:
     """The film as a validated Project (no media written yet; stills and music are named, not made)."""
     shots, lines = [], []
     for index, spec in enumerate(SHOTS):
         kind, frames = spec.transition
+        still = f"{STILL_FOLDER}/{spec.still}.jpg" if spec.still else None
+        keyframes = [Keyframe(id=f"key_{spec.id.removeprefix('shot_')}", media=still, created_at=MADE)] if still else []
         shots.append(Shot(
             id=spec.id, prompt=spec.prompt, negative_prompt=NEGATIVE, duration_frames=spec.frames, aspect="16:9",
             seed=1000 + index * 37, seed_locked=True, camera=spec.camera, scene=spec.scene, notes=spec.notes,
-            reference=f"{STILL_FOLDER}/{spec.still}.jpg" if spec.still else None,
-            transition=Transition(kind=kind, duration_frames=frames),
+            keyframes=keyframes, reference=still, transition=Transition(kind=kind, duration_frames=frames),
         ))
         for n, spoken in enumerate(spec.lines):
             lines.append(Line(id=f"line_{index + 1:02d}_{n + 1}", text=spoken.text, speaker=spoken.speaker,
