@@ -260,8 +260,9 @@ class AddLine(Command):
 
     def apply(self, project: Project) -> Change:
         project.shot(self.line.shot_id)  # the anchor must exist
-        if self.line.speaker is not None:
-            project.character(self.line.speaker)
+        for speaker_id in (self.line.speaker, *self.line.also_speakers):
+            if speaker_id is not None:
+                project.character(speaker_id)
         index = len(project.lines) if self.index is None else self.index
         project.lines.insert(index, self.line.model_copy(deep=True))
         self._at = index
@@ -343,7 +344,7 @@ class SetCharacterVoice(Command):
         character.voice = self.voice.model_copy(deep=True)
         self._old_status = {}
         for line in project.lines:
-            if speaker_of(project, line) == self.character_id and line.status == "ready":
+            if self.character_id in speakers_of(project, line) and line.status == "ready":
                 self._old_status[line.id] = line.status
                 line.status = "stale"
         return Change("cast", (self.character_id,))
@@ -362,6 +363,12 @@ def speaker_of(project: Project, line: Line) -> str | None:
         return line.speaker
     narrator = project.narrator()
     return narrator.id if narrator else None
+
+
+def speakers_of(project: Project, line: Line) -> list[str]:
+    """Every character id that speaks a line: its speaker (or the narrator), then those speaking with it."""
+    first = speaker_of(project, line)
+    return list(dict.fromkeys([*([first] if first is not None else []), *line.also_speakers]))
 
 
 @dataclass

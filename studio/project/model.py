@@ -107,12 +107,22 @@ class Element(Doc):
         return [check_relative_media_path(path) for path in value]
 
 
+class VoiceHints(Doc):
+    """What the filmmaker says a character sounds like; casting from a voice library matches these first.
+    Empty = not said (older files have none: no schema upgrade needed)."""
+
+    gender: Literal["", "female", "male", "neutral"] = ""
+    age: Literal["", "young", "middle_aged", "old"] = ""
+    accent: str = Field(default="", max_length=60)
+
+
 class Character(Element):
     id: str = Field(default_factory=lambda: new_id("chr"))
     name: str = Field(min_length=1, max_length=200)
     voice: Voice = Field(default_factory=Voice)
     is_narrator: bool = False
     notes: str = ""
+    voice_hints: VoiceHints = Field(default_factory=VoiceHints)
 
 
 class Location(Element):
@@ -339,6 +349,8 @@ class Line(Doc):
     id: str = Field(default_factory=lambda: new_id("line"))
     text: str = Field(min_length=1, max_length=5_000)
     speaker: str | None = None  # a Character id; None = the narrator
+    # More Character ids speaking the line together with ``speaker`` (``BRICK & STEEL``); older files have none.
+    also_speakers: list[str] = Field(default_factory=list, max_length=8)
     shot_id: str
     offset_frames: int = Field(default=0, ge=0, le=MAX_FPS * MAX_SHOT_SECONDS)
     delivery: str = ""  # parenthetical / direction
@@ -347,6 +359,13 @@ class Line(Doc):
     status: LineStatus = "pending"
     error: str | None = None
     flags: list[str] = Field(default_factory=list)  # e.g. "unmatched" after a script re-import
+
+    @model_validator(mode="after")
+    def _distinct_speakers(self) -> Line:
+        also = [s for s in dict.fromkeys(self.also_speakers) if s != self.speaker]
+        if also != self.also_speakers:
+            object.__setattr__(self, "also_speakers", also)
+        return self
 
     def active(self) -> AudioTake | None:
         if self.active_take is None:

@@ -22,7 +22,15 @@ from typing import Literal
 from studio.project.model import MAX_SHOT_SECONDS, Transition
 
 from . import timing
-from .casting import ActionMentions, display_name, guess_gender, is_narrator_cue, name_key, spoken_language
+from .casting import (
+    ActionMentions,
+    display_name,
+    guess_gender,
+    is_narrator_cue,
+    joint_speakers,
+    name_key,
+    spoken_language,
+)
 from .errors import ScriptError
 from .fountain_reader import ActionBlock, Heading, Screenplay, Speech, TransitionMark
 from .scene_heading import describe_heading
@@ -50,6 +58,7 @@ class PlannedLine:
     delivery: str = ""
     seconds: float = 0.0
     offset_frames: int = 0
+    also: tuple[str, ...] = ()  # name keys of characters speaking it together with ``speaker``
 
 
 @dataclass
@@ -111,7 +120,8 @@ class ScriptPlan:
 
 
 def build_plan(screenplay: Screenplay, *, fps: int, shots_per: str = "paragraph",
-               fit_frames: FitFrames | None = None) -> ScriptPlan:
+               fit_frames: FitFrames | None = None, cast_names: tuple[str, ...] = ()) -> ScriptPlan:
+    """``cast_names``: the project's characters, who may speak in joint cues (``BRICK AND STEEL``)."""
     if shots_per not in SHOTS_PER:
         raise ScriptError(f"shots per must be one of {', '.join(SHOTS_PER)}, not {shots_per!r}")
     elements = screenplay.elements
@@ -120,6 +130,8 @@ def build_plan(screenplay: Screenplay, *, fps: int, shots_per: str = "paragraph"
             "no scene headings (INT./EXT. ...) and no dialogue: this does not look like a Fountain screenplay"
         )
     builder = _Builder(fps, shots_per)
+    builder.solo = {name_key(n) for n in cast_names} | {
+        name_key(e.name) for e in elements if isinstance(e, Speech) and "&" not in e.name}
     for element in elements:
         builder.add(element)
     plan = builder.finish(screenplay)
@@ -142,9 +154,13 @@ class _Builder:
         self.spoken: dict[str, list[str]] = {}
         self.action_texts: list[str] = []
         self.last_action = ""
+        self.solo: set[str] = set()  # name keys of characters who speak on their own
+        self.last_lines: list[PlannedLine] = []  # the speech just before (the left side of dual dialogue)
 
     # --- elements ------------------------------------------------------------------------------------------
     def add(self, element: object) -> None:
+        if not isinstance(element, Speech):
+            self.last_lines = []
         if isinstance(element, Heading):
             self._establish_empty_scene()
             self.scene_index += 1
@@ -183,16 +199,26 @@ class _Builder:
             self.current = self._new_shot("action", [chunk])
 
     def _speech(self, speech: Speech) -> None:
-        narrator = is_narrator_cue(speech.name)
-        key = None if narrator else name_key(speech.name)
-        self._join_cast(speech, key)
+        names = joint_speakers(speech.name, self.solo) or [speech.name]
+        keys = [None if is_narrator_cue(name) else name_key(name) for name in names]
+        for name, name_of in zip(names, keys, strict=True):
+            self._join_cast(speech, name, name_of)
+        key = keys[0]
+        also = tuple(dict.fromkeys(k for k in keys[1:] if k is not None and k != key))
+        if speech.dual and self._same_words(speech):  # both sides of dual dialogue say it: one line, two voices
+            for line in self.last_lines:
+                line.also = tuple(dict.fromkeys(k for k in (*line.also, key, *also) if k is not None
+                                                and k != line.speaker))
+            return
+        narrator = key is None
         notes = [_EXTENSION_NOTES.get(ext, ext.lower()) for ext in speech.extensions
                  if ext not in _SILENT_EXTENSIONS and not (narrator and ext in _EXTENSION_NOTES)]
         lines = []
         for part in speech.parts:
             for piece in _fit_line_length(part.text):
                 delivery = "; ".join(n for n in (*notes, part.delivery) if n)
-                lines.append(PlannedLine(key, piece, delivery, timing.speech_seconds(piece)))
+                lines.append(PlannedLine(key, piece, delivery, timing.speech_seconds(piece), also=also))
+        self.last_lines = lines
         if self.current is None:
             self.current = self._new_shot("heading", [])
         elif (self.shots_per != "scene" and not speech.dual and self.current.lines
@@ -205,10 +231,14 @@ class _Builder:
         extra = sum(line.seconds + timing.LINE_GAP_SECONDS for line in lines)
         return shot.dialogue_seconds() + extra + timing.TAIL_SECONDS > timing.MAX_SHOT_SECONDS
 
-    def _join_cast(self, speech: Speech, key: str | None) -> None:
+    def _same_words(self, speech: Speech) -> bool:
+        said = " ".join(line.text for line in self.last_lines)
+        return bool(said) and name_key(said) == name_key(" ".join(part.text for part in speech.parts))
+
+    def _join_cast(self, speech: Speech, cue_name: str, key: str | None) -> None:
         cast_key = key if key is not None else "\0narrator"
         if cast_key not in self.cast:
-            name = "Narrator" if key is None else display_name(speech.name)
+            name = "Narrator" if key is None else display_name(cue_name)
             self.cast[cast_key] = PlannedCharacter(key=key or "", name=name, is_narrator=key is None)
         self.spoken.setdefault(cast_key, []).extend(part.text for part in speech.parts)
 

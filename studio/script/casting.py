@@ -69,6 +69,25 @@ def is_narrator_cue(name: str) -> bool:
     return name_key(name) in _NARRATOR_CUES
 
 
+_AMPERSAND = re.compile(r"\s*&\s*")
+_AND = re.compile(r"\s+AND\s+", re.IGNORECASE)
+
+
+def joint_speakers(cue_name: str, known: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The names of a cue several characters speak together (``BRICK & STEEL``, ``BRICK AND STEEL``), or [].
+
+    ``&`` always joins speakers; the word AND only when every part is a name ``known`` (name keys of characters
+    who speak on their own), since it also appears inside one name (``MR. AND MRS. SMITH``)."""
+    for separator, needs_known in ((_AMPERSAND, False), (_AND, True)):
+        parts = [" ".join(p.split()) for p in separator.split(cue_name)]
+        if len(parts) < 2:
+            continue
+        if any(not p for p in parts) or (needs_known and any(name_key(p) not in known for p in parts)):
+            return []
+        return parts
+    return []
+
+
 def spoken_language(texts: Iterable[str]) -> str | None:
     """The espeak-ng language of a character's lines when most of their letters are one non-Latin script."""
     joined = "".join(texts)

@@ -29,7 +29,8 @@ def import_fountain(document: ProjectDocument, script: Path | str, *, shots_per:
     screenplay = parse_screenplay(read_script(script))
     project = document.project
     fit, warnings = frame_fitter(project)
-    plan = build_plan(screenplay, fps=project.fps, shots_per=shots_per, fit_frames=fit)
+    plan = build_plan(screenplay, fps=project.fps, shots_per=shots_per, fit_frames=fit,
+                      cast_names=tuple(c.name for c in project.cast))
     plan.warnings[:0] = warnings
     _check_shot_limit(len(plan.shots), shots_per)
     commands, summary = reconcile(project, plan, source=script.name, shots_per=shots_per)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from studio.project import commands as cmd
+from studio.project.element_commands import RemoveElement
 from studio.project.model import (
     ASPECTS,
     Card,
@@ -34,7 +35,7 @@ from studio.project.model import (
 
 from .breakdown import PlannedShot, ScriptPlan
 from .card_command import AddCard
-from .casting import VoicePicker, narrator_voice
+from .casting import VoicePicker, joint_speakers, name_key, narrator_voice
 
 RECORD_KEY = "script_import"
 UNMATCHED = "unmatched"
@@ -68,6 +69,7 @@ class ImportSummary:
     removed_lines: int = 0
     kept_lines: int = 0  # lines the script dropped, kept (with audio, or on a kept shot) and flagged
     new_characters: list[str] = field(default_factory=list)
+    merged_characters: list[str] = field(default_factory=list)  # old "Brick & Steel" characters merged back
     new_cards: int = 0
     warnings: list[str] = field(default_factory=list)
 
@@ -85,6 +87,9 @@ class ImportSummary:
                        f"{self.kept_lines} kept (flagged '{UNMATCHED}')")
             if self.new_characters:
                 out.append(f"  new characters: {', '.join(self.new_characters)}")
+            if self.merged_characters:
+                out.append(f"  joint speakers merged back (their lines now speak with both voices): "
+                           f"{', '.join(self.merged_characters)}")
         out.extend(f"warning: {w}" for w in self.warnings)
         return out
 
@@ -101,6 +106,7 @@ def reconcile(project: Project, plan: ScriptPlan, *, source: str, shots_per: str
     )
     commands: list[cmd.Command] = []
     speakers = _cast(project, plan, commands, summary)
+    merged = _old_joint_characters(project, speakers)
 
     matches = match_shots(project.shots, plan.shots, shot_records)
     matched_old = {old_id for old_id in matches.values()}
@@ -126,8 +132,9 @@ def reconcile(project: Project, plan: ScriptPlan, *, source: str, shots_per: str
         plan_ids.append(shot_id)
         new_records[shot_id] = _shot_record(planned)
     line_commands, lines_changed = _reconcile_lines(project, list(zip(plan_ids, plan.shots, strict=True)),
-                                                    speakers, line_records, new_line_records, summary)
+                                                    speakers, line_records, new_line_records, summary, merged)
     commands.extend(line_commands)
+    commands.extend(_remove_merged(project, merged, summary))
     for shot_id, changed in shot_changed.items():
         if changed or shot_id in lines_changed:
             summary.updated_shots += 1
@@ -174,6 +181,45 @@ def _cast(project: Project, plan: ScriptPlan, commands: list[cmd.Command], summa
             summary.new_characters.append(planned.name)
         speakers[planned.key] = character.id
     return speakers
+
+
+Speakers = tuple[str | None, tuple[str, ...]]  # (speaker id, ids speaking with it)
+
+
+def _old_joint_characters(project: Project, speakers: dict[str, str | None]) -> dict[str, Speakers]:
+    """Characters an older import made from a joint cue ("Brick & Steel") -> the speakers they stand for now."""
+    ids = {key: cid for key, cid in speakers.items() if cid is not None}
+    merged: dict[str, Speakers] = {}
+    for character in project.cast:
+        if character.id in ids.values() or character.is_narrator:
+            continue
+        parts = joint_speakers(character.name, set(ids))
+        keys = [name_key(p) for p in parts]
+        if len(keys) > 1 and all(k in ids for k in keys):
+            first, *rest = dict.fromkeys(ids[k] for k in keys)
+            merged[character.id] = (first, tuple(rest))
+    return merged
+
+
+def _line_speakers(line: Line, merged: dict[str, Speakers]) -> Speakers:
+    if line.speaker in merged:
+        first, rest = merged[line.speaker]
+        return first, tuple(dict.fromkeys(s for s in (*rest, *line.also_speakers) if s != first))
+    return line.speaker, tuple(line.also_speakers)
+
+
+def _remove_merged(project: Project, merged: dict[str, Speakers], summary: ImportSummary) -> list[cmd.Command]:
+    """An old joint character goes once its lines speak with both voices, unless a shot or the user's work
+    (reference stills, LoRAs, a description) still uses it."""
+    out: list[cmd.Command] = []
+    for character_id in merged:
+        character = project.character(character_id)
+        in_shots = any(character_id in shot.cast for shot in project.shots)
+        if in_shots or character.references or character.loras or character.description:
+            continue
+        out.append(RemoveElement(character_id, text="Merge joint character"))
+        summary.merged_characters.append(character.name)
+    return out
 
 
 # --- matching shots --------------------------------------------------------------------------------------
@@ -318,16 +364,20 @@ def _update_shot(old: Shot, planned: PlannedShot, rec: dict | None, commands: li
 
 
 def _reconcile_lines(project: Project, targets: list[tuple[str, PlannedShot]], speakers: dict[str, str | None],
-                     line_records: dict, new_line_records: dict, summary: ImportSummary) -> tuple[list[cmd.Command], set[str]]:
+                     line_records: dict, new_line_records: dict, summary: ImportSummary,
+                     merged: dict[str, Speakers] | None = None) -> tuple[list[cmd.Command], set[str]]:
     """Planned lines onto old lines: the same words by the same speaker first (in the same shot, then anywhere,
     so a line that moved to another shot keeps its audio), then similar words in the same shot."""
     commands: list[cmd.Command] = []
     changed: set[str] = set()
     used: set[str] = set()
-    exact: dict[tuple[str | None, str], list[Line]] = {}
+    merged = merged or {}
+    old_speakers = {old.id: _line_speakers(old, merged) for old in project.lines}
+    exact: dict[tuple[Speakers, str], list[Line]] = {}
     for old in project.lines:
-        exact.setdefault((old.speaker, old.text), []).append(old)
-    planned = [(shot_id, line, speakers[line.speaker] if line.speaker is not None else None)
+        exact.setdefault((old_speakers[old.id], old.text), []).append(old)
+    planned = [(shot_id, line, (speakers[line.speaker] if line.speaker is not None else None,
+                                tuple(dict.fromkeys(s for s in (speakers[k] for k in line.also) if s is not None))))
                for shot_id, shot in targets for line in shot.lines]
     found: dict[int, Line] = {}
 
@@ -359,7 +409,7 @@ def _reconcile_lines(project: Project, targets: list[tuple[str, PlannedShot]], s
         best, best_score = None, 0.0
         olds = old_lines_of.get(shot_id, [])
         for position, old in enumerate(olds):
-            if old.id in used or old.speaker != speaker:
+            if old.id in used or old_speakers[old.id] != speaker:
                 continue
             ratio = SequenceMatcher(None, old.text, line.text, autojunk=False).ratio()
             same_place = position == place[index]
@@ -373,8 +423,8 @@ def _reconcile_lines(project: Project, targets: list[tuple[str, PlannedShot]], s
     for index, (shot_id, line, speaker) in enumerate(planned):
         old = found.get(index)
         if old is None:
-            new = Line(text=line.text, speaker=speaker, shot_id=shot_id, offset_frames=line.offset_frames,
-                       delivery=line.delivery)
+            new = Line(text=line.text, speaker=speaker[0], also_speakers=list(speaker[1]), shot_id=shot_id,
+                       offset_frames=line.offset_frames, delivery=line.delivery)
             commands.append(cmd.AddLine(new, text="Add line from script"))
             new_line_records[new.id] = _line_record(shot_id, line)
             summary.new_lines += 1
@@ -382,10 +432,13 @@ def _reconcile_lines(project: Project, targets: list[tuple[str, PlannedShot]], s
             continue
         new_line_records[old.id] = _line_record(shot_id, line)
         values: dict = {}
-        if old.text != line.text:
-            values["text"] = line.text
+        if (old.speaker, tuple(old.also_speakers)) != speaker:  # a joint character merged back
+            values["speaker"], values["also_speakers"] = speaker[0], list(speaker[1])
+        if old.text != line.text or "speaker" in values:
+            if old.text != line.text:
+                values["text"] = line.text
             if old.takes and old.status == "ready":
-                values["status"] = "stale"  # the audio says the old words
+                values["status"] = "stale"  # the audio says the old words, or has the old voice
         if old.delivery != line.delivery:
             values["delivery"] = line.delivery
         if old.shot_id != shot_id:
@@ -402,7 +455,15 @@ def _reconcile_lines(project: Project, targets: list[tuple[str, PlannedShot]], s
 
     in_script = {shot_id for shot_id, _ in targets}
     for old in project.lines:
-        if old.id in used or old.id not in line_records:
+        if old.id in used:
+            continue
+        if old.speaker in merged:  # a line of a merged joint character, kept or written by hand: both speak it
+            first, rest = old_speakers[old.id]
+            repoint = {"speaker": first, "also_speakers": list(rest)}
+            if old.takes and old.status == "ready":
+                repoint["status"] = "stale"
+            commands.append(cmd.SetFields("line", (old.id,), repoint, text="Speak with both voices"))
+        if old.id not in line_records:
             continue  # a line the user wrote by hand stays as it is
         if old.shot_id in in_script:
             changed.add(old.shot_id)
@@ -419,7 +480,7 @@ def _reconcile_lines(project: Project, targets: list[tuple[str, PlannedShot]], s
 
 
 def _line_record(shot_id: str, line) -> dict:
-    return {"shot": shot_id, "text": line.text, "speaker": line.speaker}
+    return {"shot": shot_id, "text": line.text, "speaker": line.speaker, "also": list(line.also)}
 
 
 def _shot_record(planned: PlannedShot) -> dict:
