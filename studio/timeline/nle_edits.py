@@ -15,7 +15,7 @@ from studio.project.commands import AddShot, RemoveShot, SetFields
 from studio.project.model import Marker, new_id
 
 from .edits import MAX_SHOT_FRAMES, DragEdit, TrimOrigin, shot_edit_commands, trim_origin
-from .layout import compute_layout, shot_film_starts
+from .layout import TimelineLayout, compute_layout, shot_film_starts
 
 
 class EditRefused(ValueError):
@@ -271,12 +271,13 @@ class ReorderShots(Command):
         return False
 
 
-def moved_order(project: Project, shot_ids: list[str], drop_frame: int) -> list[str]:
+def moved_order(layout: TimelineLayout, shot_ids: list[str], drop_frame: int) -> list[str]:
     """The cut's order after the shots ``shot_ids`` (kept in their order) are dropped at film ``drop_frame``:
-    they go before the first other shot whose middle lies after the drop point."""
-    moving = [s.id for s in project.shots if s.id in set(shot_ids)]
-    layout = compute_layout(project)
-    rest = [s for s in layout.shots if s.shot_id not in set(moving)]
+    they go before the first other shot whose middle lies after the drop point. ``layout`` is the cut before
+    the move (a drag computes every step from where it began)."""
+    chosen = set(shot_ids)
+    moving = [s.shot_id for s in layout.shots if s.shot_id in chosen]
+    rest = [s for s in layout.shots if s.shot_id not in chosen]
     at = next((i for i, s in enumerate(rest) if s.start + s.duration / 2 > drop_frame), len(rest))
     order = [s.shot_id for s in rest]
     return order[:at] + moving + order[at:]
@@ -284,7 +285,7 @@ def moved_order(project: Project, shot_ids: list[str], drop_frame: int) -> list[
 
 def move_shots(project: Project, shot_ids: list[str], drop_frame: int, key: str = "") -> ReorderShots | None:
     """Move the selected shots together to ``drop_frame``; None when the order would not change."""
-    order = moved_order(project, shot_ids, drop_frame)
+    order = moved_order(compute_layout(project), shot_ids, drop_frame)
     if order == [s.id for s in project.shots]:
         return None
     return ReorderShots(order, text="Move shot" if len(shot_ids) == 1 else f"Move {len(shot_ids)} shots",

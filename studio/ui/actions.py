@@ -25,7 +25,10 @@ SPECS: dict[str, tuple[str, str, object, str]] = {
     "add_shot": ("&Add Shot", "add", "Ctrl+Shift+N", "Add a shot after the selection"),
     "duplicate_shot": ("&Duplicate Shot", "duplicate", "Ctrl+D", "Copy the selected shots (without their takes)"),
     "split_shot": ("S&plit Shot at Playhead", "split", "Ctrl+Shift+K", "Cut the selected shot in two"),
-    "delete_shot": ("De&lete Shot", "delete", Key.Delete, "Delete the selected shots"),
+    "delete_shot": ("De&lete Shot", "delete", Key.Delete, "Ripple delete: the selected shots leave the cut and the "
+                    "gap closes (their take files stay on disk)"),
+    "blade": ("&Blade at Playhead", "", "B", "Cut the shot under the playhead in two there (both keep the take)"),
+    "add_marker": ("Add &Marker", "", "M", "A named marker at the playhead (double-click it on the ruler to rename)"),
     "generate": ("&Generate Selected", "generate", "Ctrl+G", "Generate a take for each selected shot"),
     "generate_missing": ("Generate &Missing", "", "Ctrl+Shift+G", "Generate every shot that has no take yet"),
     "regenerate": ("&Regenerate (New Take)", "regenerate", "Ctrl+R",
@@ -40,8 +43,9 @@ SPECS: dict[str, tuple[str, str, object, str]] = {
     "shuttle_back": ("Shuttle &Backward", "", "J", "Play backward; press again to go faster"),
     "shuttle_stop": ("S&top", "", "K", "Stop shuttling"),
     "shuttle_forward": ("Shuttle &Forward", "", "L", "Play forward; press again to go faster"),
-    "mark_in": ("Mark &In", "", "I", "Trim the active take to start here"),
-    "mark_out": ("Mark &Out", "", "O", "Trim the active take to end here"),
+    "mark_in": ("Mark &In", "", "I", "The cut's in mark for a partial export (in the take view: the take's in mark)"),
+    "mark_out": ("Mark &Out", "", "O", "The cut's out mark for a partial export (in the take view: the take's out mark)"),
+    "clear_marks": ("Clear In/Out", "", "Alt+X", "Export the whole film again"),
     "frame_back": ("Previous Frame", "", "Left", "Step one frame back"),
     "frame_forward": ("Next Frame", "", "Right", "Step one frame forward"),
 }
@@ -62,6 +66,8 @@ class Actions:
     duplicate_shot: QAction
     split_shot: QAction
     delete_shot: QAction
+    blade: QAction
+    add_marker: QAction
     generate: QAction
     generate_missing: QAction
     regenerate: QAction
@@ -75,6 +81,7 @@ class Actions:
     shuttle_forward: QAction
     mark_in: QAction
     mark_out: QAction
+    clear_marks: QAction
     frame_back: QAction
     frame_forward: QAction
 
@@ -99,4 +106,6 @@ def make_action(parent: QObject, text: str, icon_name: str, shortcut: object, ti
 
 
 def build_actions(parent: QObject) -> Actions:
-    return Actions(**{name: make_action(parent, *spec) for name, spec in SPECS.items()})
+    actions = Actions(**{name: make_action(parent, *spec) for name, spec in SPECS.items()})
+    actions.blade.setShortcuts([QKeySequence("B"), QKeySequence("Ctrl+B")])  # B, as most editors; Ctrl+B as Kdenlive
+    return actions

@@ -97,6 +97,8 @@ class MainWindow(QMainWindow):
         a.duplicate_shot.triggered.connect(edits.duplicate_shots)
         a.split_shot.triggered.connect(edits.split_shot)
         a.delete_shot.triggered.connect(edits.delete_shots)
+        a.blade.triggered.connect(edits.blade_at_playhead)
+        a.add_marker.triggered.connect(edits.add_marker)
         a.generate.triggered.connect(lambda: generation.generate())
         a.regenerate.triggered.connect(lambda: generation.generate(new_takes=1))
         a.generate_n.triggered.connect(generation.generate_n)
@@ -112,6 +114,7 @@ class MainWindow(QMainWindow):
         a.frame_forward.triggered.connect(lambda: playback.step(+1))
         a.mark_in.triggered.connect(lambda: playback.mark("in"))
         a.mark_out.triggered.connect(lambda: playback.mark("out"))
+        a.clear_marks.triggered.connect(playback.clear_marks)
 
     # --- the open project ----------------------------------------------------------------------------------
     def install_document(self, document: ProjectDocument) -> ProjectSession:
@@ -150,6 +153,8 @@ class MainWindow(QMainWindow):
                                              "The preview player is not available in this build.")
         timeline = self._optional_widget("studio.ui.timeline", "TimelineView", session,
                                          "The timeline is not available in this build.")
+        if hasattr(timeline, "message"):
+            timeline.message.connect(self.say)
         self.panels = {"storyboard": storyboard, "inspector": inspector, "takes": takes, "lines": lines,
                        "cast": cast, "history": history, "queue": queue, "preview": self.preview,
                        "timeline": timeline}

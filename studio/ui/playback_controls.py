@@ -1,5 +1,5 @@
 """Transport keys handed to the preview player — play, J/K/L shuttle, frame steps, I/O marks — and the
-takes strip's play/compare requests. Without a preview player the keys still move the playhead and trim."""
+takes strip's play/compare requests. Without a preview player the keys still move the playhead and mark."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from studio.timeline import shot_edits
+from studio.timeline import nle_edits
 
 from .editor_window import EditorWindow
 from .shot_editing import ShotEditing
@@ -19,7 +19,7 @@ SHUTTLE_SPEEDS = (1, 2, 4, 8)
 class PlaybackControls:
     def __init__(self, window: EditorWindow, edits: ShotEditing) -> None:
         self.window = window
-        self.edits = edits  # marks on the timeline are trims: shot edits
+        self.edits = edits  # I/O on the cut are model edits, pushed the shot editor's way
 
     def preview_call(self, method: str, *args: Any) -> bool:
         """Call ``method`` on the preview player if this build has one; False when it does not."""
@@ -59,16 +59,15 @@ class PlaybackControls:
             session.set_playhead(session.playhead() + frames)
 
     def mark(self, edge: str) -> None:
-        """I/O: on the take the preview is playing, else on the selected shot's active take at the playhead."""
+        """I/O: on the take the preview is playing, that take's marks; else the cut's in/out marks at the
+        playhead, the range a partial export renders."""
         if getattr(self.window.preview, "mode", None) == "take":
             self.preview_call("mark_in" if edge == "in" else "mark_out")
             return
         session = self.window.session
-        if session is None or not session.selected_shot_ids():
-            return
-        command = shot_edits.trim_at_playhead(session.project, session.selected_shot_ids()[0],
-                                              session.playhead(), edge)
-        if command is None:
-            self.window.say("Put the playhead inside the selected shot (which needs a take) to mark in or out.")
-            return
-        self.edits.push(command)
+        if session is not None:
+            self.edits.push(nle_edits.set_range_mark(session.project, edge, session.playhead()))
+
+    def clear_marks(self) -> None:
+        if self.window.session is not None:
+            self.edits.push(nle_edits.clear_range_marks())

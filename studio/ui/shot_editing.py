@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from studio.project import Command, StoryreelError
-from studio.timeline import shot_edits
+from studio.timeline import nle_edits, shot_edits
 
 from .editor_window import EditorWindow
 from .project_files import start_folder
@@ -56,6 +56,26 @@ class ShotEditing:
             return
         if self.push(command):
             session.select_shots([new_id])
+
+    def blade_at_playhead(self) -> None:
+        """B: cut the shot under the playhead there (a selected one when two overlap in a crossfade)."""
+        session = self.window.session
+        if session is None:
+            return
+        try:
+            command, second = nle_edits.blade_at_playhead(session.project, session.playhead(),
+                                                          session.selected_shot_ids())
+        except ValueError as exc:
+            self.window.say(str(exc))
+            return
+        if self.push(command):
+            session.select_shots([second])
+
+    def add_marker(self) -> None:
+        """M: a marker at the playhead."""
+        session = self.window.session
+        if session is not None:
+            self.push(nle_edits.add_marker(session.project, session.playhead()))
 
     def delete_shots(self) -> None:
         session = self.window.session

@@ -33,6 +33,8 @@ def build_menus(window: QMainWindow, a: Actions, undo: UndoActions, docks: dict[
     edit_menu.addActions([undo.undo, undo.redo])
     edit_menu.addSeparator()
     edit_menu.addActions([a.add_shot, a.duplicate_shot, a.split_shot, a.delete_shot])
+    edit_menu.addSeparator()
+    edit_menu.addActions([a.blade, a.add_marker])
     generate_menu = bar.addMenu("&Generate")
     generate_menu.addActions([a.generate, a.regenerate, a.generate_n, a.generate_missing])
     generate_menu.addSeparator()
@@ -42,7 +44,7 @@ def build_menus(window: QMainWindow, a: Actions, undo: UndoActions, docks: dict[
     play_menu = bar.addMenu("&Playback")
     play_menu.addActions([a.play, a.shuttle_back, a.shuttle_stop, a.shuttle_forward])
     play_menu.addSeparator()
-    play_menu.addActions([a.frame_back, a.frame_forward, a.mark_in, a.mark_out])
+    play_menu.addActions([a.frame_back, a.frame_forward, a.mark_in, a.mark_out, a.clear_marks])
     view_menu = bar.addMenu("&View")
     for dock in docks.values():
         view_menu.addAction(dock.toggleViewAction())

@@ -1,41 +1,45 @@
-"""Pointer gestures on the timeline: what is under the pointer, clicks that select, drags that scrub the
-playhead, trim a shot's edge or move a voice line or music clip (each drag one mergeable undo step, with
-snapping), the hover cursor, and the double-click / context menus for transitions."""
+"""Pointer gestures on the timeline: what is under the pointer, which interaction a press starts (given the
+tool in use and the modifiers), clicks that select, the hover cursor, and the double-click / context menus.
+
+The drags themselves are interaction classes (``interactions``); this module only picks one and feeds it.
+"""
 
 from __future__ import annotations
 
-import bisect
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from PySide6.QtCore import QPoint, QPointF, Qt, SignalInstance
 from PySide6.QtWidgets import QGraphicsScene, QMenu, QWidget
 
-from studio.project import StoryreelError
-from studio.timeline.edits import (
-    TrimOrigin,
-    move_line_command,
-    move_music_command,
-    new_drag_key,
-    trim_command,
-    trim_origin,
-    trimmed,
-)
+from studio.timeline import nle_edits
 from studio.timeline.layout import TimelineLayout
 
 from . import style
+from .interactions import (
+    TOOL_CURSORS,
+    Blade,
+    Interaction,
+    MoveLine,
+    MoveMusic,
+    MoveShots,
+    Roll,
+    RubberBand,
+    Scrub,
+    Slide,
+    Slip,
+    Trim,
+)
 from .items import ClipItem
-from .scene_items import SceneItems
-from .track_geometry import TrackGeometry
+from .mark_items import MarkerItem
+
+Mod = Qt.KeyboardModifier
 
 
 class GestureHost(Protocol):
-    """What the gestures need from the timeline view."""
+    """What the gestures need from the timeline view (and what they hand to interactions)."""
 
     session: Any  # the ProjectSession
-    track_geometry: TrackGeometry
-    scene_items: SceneItems
-    snapping: bool
+    tool: str  # select | blade | roll | slip | slide
     shotActivated: SignalInstance
 
     @property
@@ -49,52 +53,18 @@ class GestureHost(Protocol):
 
     def transition_menu(self, shot_id: str) -> QMenu: ...
 
-
-@dataclass
-class _Drag:
-    mode: str  # scrub | trim | line | music
-    press_x: float
-    key: str = ""
-    object_id: str = ""
-    edge: str = ""
-    origin: TrimOrigin | None = None
-    start_frame: int = 0
-    layout: TimelineLayout | None = None
-    last: object = None
-    snaps: list[int] | None = None
-
-
-def snap(frame: int, candidates: list[int] | None, reach: float) -> int:
-    """The candidate nearest ``frame`` within ``reach`` frames (``candidates`` sorted), else ``frame``."""
-    if not candidates:
-        return frame
-    i = bisect.bisect_left(candidates, frame)
-    best = frame
-    for c in candidates[max(0, i - 1): i + 1]:
-        if abs(c - frame) <= reach and abs(c - frame) < abs(best - frame) + (best == frame) * reach * 2:
-            best = c
-    return best
+    def rename_marker(self, marker_id: str) -> None: ...
 
 
 class TimelineGestures:
     def __init__(self, view: GestureHost) -> None:
         self.view = view
-        self.drag: _Drag | None = None
+        self.drag: Interaction | None = None
         self._hover_clip: ClipItem | None = None
 
     @property
     def dragging(self) -> bool:
         return self.drag is not None
-
-    # --- snapping --------------------------------------------------------------------------------------------
-    def _snap(self, frame: int, candidates: list[int] | None) -> int:
-        if not self.view.snapping:
-            return frame
-        return snap(frame, candidates, style.SNAP_PX / self.view.track_geometry.px_per_frame)
-
-    def _snap_points(self, exclude: set[int] = frozenset()) -> list[int]:
-        points = set(self.view.layout_frames.edges()) | {self.view.session.playhead()}
-        return sorted(points - set(exclude))
 
     # --- what is under the pointer ---------------------------------------------------------------------------
     def hit(self, scene_pos: QPointF) -> tuple[str, object, str]:
@@ -114,48 +84,90 @@ class TimelineGestures:
                 return kind, item, ""
         return "", None, ""
 
+    def marker_at(self, scene_pos: QPointF) -> MarkerItem | None:
+        """The marker whose flag is under the pointer (in the ruler)."""
+        for item in self.view.scene().items(scene_pos):
+            if isinstance(item, MarkerItem) and item.flag_rect().contains(item.mapFromScene(scene_pos)):
+                return item
+        return None
+
+    def _join_for(self, item: ClipItem, scene_pos: QPointF) -> str | None:
+        """The shot on the left of the join nearest the pointer inside ``item`` (for a roll)."""
+        shots = self.view.session.project.shots
+        index = self.view.session.project.shot_index(item.shot_id)
+        left = index - 1 if scene_pos.x() - item.x() < item.width / 2 else index
+        return shots[left].id if 0 <= left < len(shots) - 1 else None
+
     # --- press, drag, release --------------------------------------------------------------------------------
     def press(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
-        """A left press at scene ``pos``: scrub on the ruler, start a trim/move, or select."""
-        view, session, layout = self.view, self.view.session, self.view.layout_frames
+        """A left press at scene ``pos``: start the interaction the tool and what is under the pointer call for."""
+        self.drag = self._start(pos, modifiers)
+        if self.drag is not None:
+            self.view.viewport().setCursor(self.drag.cursor)
+
+    def _start(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> Interaction | None:
+        view, session = self.view, self.view.session
         if pos.y() < style.RULER_H:
-            self.drag = _Drag("scrub", pos.x(), snaps=layout.edges())
-            session.set_playhead(self._snap(view.track_geometry.frame_at(pos.x()), self.drag.snaps))
-            return
+            return Scrub(view, pos)
         kind, item, edge = self.hit(pos)
-        if kind == "clip" and edge:
-            origin = trim_origin(session.project, item.shot_id)
-            span = next(s for s in layout.shots if s.shot_id == item.shot_id)
-            self.drag = _Drag("trim", pos.x(), key=new_drag_key("trim", item.shot_id), object_id=item.shot_id,
-                              edge=edge, origin=origin, start_frame=span.start,
-                              snaps=self._snap_points(exclude={span.end}))
-            session.select_shots([item.shot_id])
-        elif kind == "clip":
-            self._select_clip(item.shot_id, modifiers)
-        elif kind == "transition":
+        tool = view.tool
+        try:
+            if kind == "clip":
+                return self._start_on_clip(item, edge, pos, modifiers, tool)
+        except nle_edits.EditRefused as exc:
+            view.say(str(exc))
+            return None
+        if kind == "transition":
             session.select_shots([item.shot_id])
         elif kind == "card":
             view.scene_items.select_card(item.card_id)
         elif kind == "line":
-            span = next(s for s in layout.lines if s.line_id == item.line_id)
-            self.drag = _Drag("line", pos.x(), key=new_drag_key("line", item.line_id), object_id=item.line_id,
-                              start_frame=span.start, layout=layout, snaps=self._snap_points())
-            view.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            span = next(s for s in view.layout_frames.lines if s.line_id == item.line_id)
+            return MoveLine(view, pos, item.line_id, span.start)
         elif kind == "music":
-            span = next(s for s in layout.music if s.clip_id == item.clip_id)
-            self.drag = _Drag("music", pos.x(), key=new_drag_key("music", item.clip_id), object_id=item.clip_id,
-                              start_frame=span.start, layout=layout, snaps=self._snap_points())
-            view.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            span = next(s for s in view.layout_frames.music if s.clip_id == item.clip_id)
+            return MoveMusic(view, pos, item.clip_id, span.start)
         elif kind == "":
             view.scene_items.select_card(None)
-            session.select_shots([])
+            return RubberBand(view, pos, extend=bool(modifiers & (Mod.ShiftModifier | Mod.ControlModifier)))
+        return None
+
+    def _start_on_clip(self, item: ClipItem, edge: str, pos: QPointF, modifiers: Qt.KeyboardModifier,
+                       tool: str) -> Interaction | None:
+        view, session, shot_id = self.view, self.view.session, item.shot_id
+        if tool == "blade":
+            Blade(view, pos, shot_id)
+            return None
+        if tool == "roll":
+            left = self._join_for(item, pos)
+            if left is None:
+                raise nle_edits.EditRefused("a roll moves the join between two shots: press near one")
+            session.select_shots([left, session.project.shots[session.project.shot_index(left) + 1].id])
+            return Roll(view, pos, left)
+        if tool == "slip" or (tool == "select" and modifiers & Mod.AltModifier):
+            session.select_shots([shot_id])
+            return Slip(view, pos, shot_id)
+        if tool == "slide":
+            session.select_shots([shot_id])
+            return Slide(view, pos, shot_id)
+        if edge:
+            session.select_shots([shot_id])
+            return Trim(view, pos, shot_id, edge)
+        current = session.selected_shot_ids()
+        if modifiers & (Mod.ControlModifier | Mod.ShiftModifier):
+            self._select_clip(shot_id, modifiers)
+            return None
+        if shot_id in current and len(current) > 1:  # drag the whole selection; a plain click picks this one
+            return MoveShots(view, pos, current, clicked=shot_id)
+        session.select_shots([shot_id])
+        return MoveShots(view, pos, [shot_id], clicked=None)
 
     def _select_clip(self, shot_id: str, modifiers: Qt.KeyboardModifier) -> None:
         session = self.view.session
         current = session.selected_shot_ids()
-        if modifiers & Qt.KeyboardModifier.ControlModifier:
+        if modifiers & Mod.ControlModifier:
             ids = [i for i in current if i != shot_id] if shot_id in current else [*current, shot_id]
-        elif modifiers & Qt.KeyboardModifier.ShiftModifier and current:
+        elif current:
             order = [s.shot_id for s in self.view.layout_frames.shots]
             a, b = order.index(current[-1]), order.index(shot_id)
             ids = [*current, *order[min(a, b): max(a, b) + 1]]
@@ -165,56 +177,27 @@ class TimelineGestures:
 
     def move(self, pos: QPointF) -> bool:
         """The pointer moved to scene ``pos``: follow the drag (True), or update the hover (False)."""
-        drag = self.drag
-        if drag is None:
+        if self.drag is None:
             self._update_hover(pos)
             return False
-        session = self.view.session
-        delta = round((pos.x() - drag.press_x) / self.view.track_geometry.px_per_frame)
-        try:
-            if drag.mode == "scrub":
-                session.set_playhead(self._snap(self.view.track_geometry.frame_at(pos.x()), drag.snaps))
-            elif drag.mode == "trim":
-                assert drag.origin is not None
-                if drag.edge == "right":
-                    end = drag.start_frame + drag.origin.duration + delta
-                    delta = self._snap(end, drag.snaps) - drag.start_frame - drag.origin.duration
-                values = trimmed(drag.origin, drag.edge, delta)
-                unchanged = values == (drag.origin.duration, drag.origin.trim_in, drag.origin.trim_out
-                                       ) if drag.origin.take_id else values[0] == drag.origin.duration
-                # Nothing lands on the undo stack until the drag really changes the shot.
-                if values != drag.last and (drag.last is not None or not unchanged):
-                    drag.last = values
-                    session.push(trim_command(drag.origin, drag.edge, delta, drag.key))
-            elif drag.mode == "line":
-                assert drag.layout is not None
-                frame = self._snap(max(0, drag.start_frame + delta), drag.snaps)
-                if frame != drag.last and (drag.last is not None or frame != drag.start_frame):
-                    drag.last = frame
-                    session.push(move_line_command(drag.layout, drag.object_id, frame, drag.key))
-            elif drag.mode == "music":
-                assert drag.layout is not None
-                frame = self._snap(max(drag.layout.lead, drag.start_frame + delta), drag.snaps)
-                if frame != drag.last and (drag.last is not None or frame != drag.start_frame):
-                    drag.last = frame
-                    session.push(move_music_command(drag.layout, drag.object_id, frame, drag.key))
-        except StoryreelError:
-            pass  # an edit the model refuses (e.g. past a limit) simply does not happen
+        self.drag.move(pos)
         return True
 
-    def release(self) -> bool:
+    def release(self, pos: QPointF | None = None) -> bool:
         """A left release: end the drag (True) — or False when there was none."""
         if self.drag is None:
             return False
-        self.drag = None
-        self.view.viewport().unsetCursor()
+        drag, self.drag = self.drag, None
+        drag.finish(pos)
+        self.view.viewport().setCursor(TOOL_CURSORS[self.view.tool])
         self.view.sync()
         return True
 
     # --- hover -----------------------------------------------------------------------------------------------
     def _update_hover(self, pos: QPointF) -> None:
         kind, item, edge = self.hit(pos) if pos.y() >= style.RULER_H else ("ruler", None, "")
-        clip = item if kind == "clip" and edge else None
+        tool = self.view.tool
+        clip = item if kind == "clip" and edge and tool == "select" else None
         if self._hover_clip is not None and self._hover_clip is not clip:
             self._hover_clip.set_hover_edge(None)
         self._hover_clip = clip
@@ -227,7 +210,7 @@ class TimelineGestures:
         elif kind == "ruler":
             viewport.setCursor(Qt.CursorShape.IBeamCursor)
         else:
-            viewport.unsetCursor()
+            viewport.setCursor(TOOL_CURSORS[tool])
 
     def leave(self) -> None:
         if self._hover_clip is not None:
@@ -236,8 +219,13 @@ class TimelineGestures:
 
     # --- menus -----------------------------------------------------------------------------------------------
     def double_click(self, pos: QPointF, screen_pos: QPoint) -> None:
-        """On a transition or a clip's edge: the transition menu; on a clip: ``shotActivated``."""
+        """On a marker: rename it; on a transition or a clip's edge: the transition menu; on a clip:
+        ``shotActivated``."""
         view = self.view
+        marker = self.marker_at(pos)
+        if marker is not None:
+            view.rename_marker(marker.marker_id)
+            return
         kind, item, edge = self.hit(pos)
         if kind == "transition" or (kind == "clip" and edge == "left"):
             view.transition_menu(item.shot_id).exec(screen_pos)

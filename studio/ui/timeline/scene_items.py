@@ -1,4 +1,5 @@
-"""The timeline scene's items — clips, transitions, title/credits cards, voice lines, music — kept by id and
+"""The timeline scene's items — clips, transitions, title/credits cards, voice lines, music, markers and the
+cut's I/O range — kept by id and
 brought in line with the layout. A sync reuses each item and only moves/resizes it, repainting labels only for
 what changed, so a drag keeps its item and 500 shots re-lay out in a few milliseconds."""
 
@@ -12,11 +13,12 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from studio.project import StoryreelError
 from studio.project.commands import speaker_of
-from studio.timeline.layout import TimelineLayout
+from studio.timeline.layout import TimelineLayout, film_frames
 
 from . import style
 from .filmstrip import FilmstripCache
 from .items import CardItem, ClipItem, LineItem, MusicItem, TransitionItem
+from .mark_items import MarkerItem, RangeItem
 from .timecode import format_duration
 from .track_geometry import TrackGeometry
 from .transition_menu import KIND_NAMES
@@ -36,6 +38,10 @@ class SceneItems:
         self.lines: dict[str, LineItem] = {}
         self.music: dict[str, MusicItem] = {}
         self.cards: dict[str, CardItem] = {}
+        self.markers: dict[str, MarkerItem] = {}
+        self.range_item = RangeItem()
+        self.range_item.hide()
+        scene.addItem(self.range_item)
         self.selected_card: str | None = None  # a title/credits card picked on the timeline
         self._resolved: dict[str, Path | None] = {}
         self._resolved_bundle = session.bundle
@@ -76,6 +82,26 @@ class SceneItems:
         self._sync_cards(layout, geometry)
         self._sync_lines(project, layout, geometry, full, dirty)
         self._sync_music(project, layout, geometry)
+        self.sync_marks(project, geometry)
+
+    def sync_marks(self, project, geometry: TrackGeometry) -> None:
+        """Markers where they are in the film, and the I/O range shaded on the ruler (hidden when unset)."""
+        ppf, height = geometry.px_per_frame, geometry.scene_height()
+        alive = set()
+        for marker in project.markers:
+            alive.add(marker.id)
+            item = self._reuse(self.markers, marker.id, MarkerItem)
+            item.setPos(marker.frame * ppf, 0)
+            item.set_content(marker.name, height)
+        self._drop_missing(self.markers, alive)
+        export = project.export
+        if export.range_in is None and export.range_out is None:
+            self.range_item.hide()
+            return
+        first = export.range_in or 0
+        end = export.range_out if export.range_out is not None else film_frames(project)
+        self.range_item.set_span(first * ppf, max(1, end - first) * ppf)
+        self.range_item.show()
 
     def _reuse(self, table: dict[str, _Item], key: str, make: Callable[[str], _Item]) -> _Item:
         """The item shown for ``key``, made and added to the scene the first time."""

@@ -38,3 +38,7 @@ DIP = QColor(0, 0, 0, 190)
 STALE = QColor("#e0a030")
 CARD_BG = QColor("#050608")  # title and credits cards are white on black in the film
 CARD_TAG = QColor("#b8bfcc")
+MARKER = QColor("#4fc3f7")
+RANGE = QColor(79, 195, 247, 60)  # the cut's I/O range, shaded on the ruler
+RUBBER_BAND = QColor(255, 179, 71, 50)
+TOOLBAR_H = 26

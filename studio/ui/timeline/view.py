@@ -1,8 +1,9 @@
 """TimelineView: the cut as a video track, a voice track and a music track under a time ruler.
 
 Gestures become model commands pushed on the session (never direct edits); the view redraws when the
-session says the project changed. The view owns the scene, zoom and scrolling; ``scene_items`` keeps the
-items in line with the layout, ``gestures`` turns pointer events into selections and edits.
+session says the project changed. The view owns the scene, zoom, scrolling, the tool in use and snapping;
+``scene_items`` keeps the items in line with the layout, ``gestures`` picks the interaction a press starts
+(``interactions``: one class per kind of drag).
 """
 
 from __future__ import annotations
@@ -11,16 +12,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence, QMouseEvent, QPainter, QWheelEvent
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QMenu, QWidget
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QInputDialog, QMenu, QWidget
 
+from studio.project import StoryreelError
+from studio.timeline import nle_edits
 from studio.timeline.layout import TimelineLayout, compute_layout
+from studio.timeline.snapping import snap, snap_points
 
 from . import style
 from .filmstrip import FilmstripCache
 from .gestures import TimelineGestures
+from .interactions import TOOL_CURSORS
 from .items import CardItem, ClipItem, LineItem, PlayheadItem
+from .mark_items import RubberBandItem
 from .ruler import RulerItem
 from .scene_items import SceneItems
+from .tool_bar import build_tool_bar
 from .track_geometry import TrackGeometry
 from .track_header import TrackHeader
 from .transition_menu import set_transition, transition_menu
@@ -32,15 +39,20 @@ ZOOM_STEP = 1.25
 
 
 class TimelineView(QGraphicsView):
-    """The editor's timeline. Signals: ``zoomChanged(px_per_frame)``, ``shotActivated(shot_id)`` (double-click)."""
+    """The editor's timeline. Signals: ``zoomChanged(px_per_frame)``, ``shotActivated(shot_id)`` (double-click),
+    ``toolChanged(name)``, ``message(text)`` (why a tool could not do something, for the status bar)."""
 
     zoomChanged = Signal(float)
     shotActivated = Signal(str)
+    toolChanged = Signal(str)
+    message = Signal(str)
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.snapping = True
+        self.tool = "select"
+        self.last_message = ""
         self._layout: TimelineLayout = compute_layout(session.project)
         self.track_geometry = TrackGeometry(px_per_frame=4.0, voice_lanes=self._layout.voice_lanes)
         # What the next sync must repaint: geometry is always refreshed; labels only for what changed.
@@ -56,7 +68,7 @@ class TimelineView(QGraphicsView):
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing, True)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.setViewportMargins(style.HEADER_W, 0, 0, 0)
+        self.setViewportMargins(style.HEADER_W, style.TOOLBAR_H, 0, 0)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._header = TrackHeader(self, self.track_rows, session)
@@ -75,8 +87,13 @@ class TimelineView(QGraphicsView):
         scene.addItem(self.ruler)
         self.playhead_item = PlayheadItem()
         scene.addItem(self.playhead_item)
+        self.rubber_band = RubberBandItem()
+        scene.addItem(self.rubber_band)
 
         self._build_actions()
+        self.tool_bar, self.tool_actions = build_tool_bar(self, self.snap_action)
+        for name, act in self.tool_actions.items():
+            act.triggered.connect(lambda _checked=False, tool=name: self.set_tool(tool))
         self._sync_timer = QTimer(self)
         self._sync_timer.setSingleShot(True)
         self._sync_timer.setInterval(0)  # coalesce a burst of changes (a batch, a generation run) into one rebuild
@@ -114,6 +131,53 @@ class TimelineView(QGraphicsView):
         if self.snap_action.isChecked() != self.snapping:
             self.snap_action.setChecked(self.snapping)
 
+    def set_tool(self, name: str) -> None:
+        """Make ``name`` (select, blade, roll, slip, slide) the tool in use: its button is checked and the
+        pointer takes its cursor over the tracks."""
+        if name not in self.tool_actions:
+            raise ValueError(f"no timeline tool {name!r}")
+        if not self.tool_actions[name].isChecked():
+            self.tool_actions[name].setChecked(True)
+        if name != self.tool:
+            self.tool = name
+            self.viewport().setCursor(TOOL_CURSORS[name])
+            self.toolChanged.emit(name)
+
+    def snap_frame(self, frame: int, candidates: list[int] | None) -> int:
+        """``frame`` pulled to the nearest candidate within the snap distance, when snapping is on."""
+        if not self.snapping:
+            return frame
+        return snap(frame, candidates, style.SNAP_PX / self.track_geometry.px_per_frame)
+
+    def snap_candidates(self, exclude: set[int] = frozenset()) -> list[int]:  # type: ignore[assignment]
+        """Clip edges, line boundaries, markers and the playhead (``exclude``: the dragged thing's own edge)."""
+        markers = (m.frame for m in self.session.project.markers)
+        return snap_points(self._layout, self.session.playhead(), markers, exclude)
+
+    def say(self, text: str) -> None:
+        self.last_message = text
+        self.message.emit(text)
+
+    def rename_marker(self, marker_id: str) -> QInputDialog:
+        """Ask for a marker's new name (a window-modal dialog; OK renames it as one undo step)."""
+        marker = next(m for m in self.session.project.markers if m.id == marker_id)
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Rename marker")
+        dialog.setLabelText("Marker name:")
+        dialog.setTextValue(marker.name)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def rename(name: str) -> None:
+            if name.strip() and name != marker.name:
+                try:
+                    self.session.push(nle_edits.EditMarker(marker_id, name=name.strip(), text="Rename marker"))
+                except (StoryreelError, ValueError) as exc:
+                    self.say(str(exc))
+
+        dialog.textValueSelected.connect(rename)
+        dialog.open()
+        return dialog
+
     # --- geometry --------------------------------------------------------------------------------------------
     @property
     def layout_frames(self) -> TimelineLayout:
@@ -148,7 +212,8 @@ class TimelineView(QGraphicsView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         frame = self.frameWidth()
-        self._header.setGeometry(frame, frame, style.HEADER_W, self.viewport().height())
+        self.tool_bar.setGeometry(frame, frame, self.width() - 2 * frame, style.TOOLBAR_H)
+        self._header.setGeometry(frame, frame + style.TOOLBAR_H, style.HEADER_W, self.viewport().height())
         self._update_scene_rect()
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
@@ -174,7 +239,9 @@ class TimelineView(QGraphicsView):
     def _on_changed(self, kind: str, ids: tuple) -> None:
         if kind == "saved":
             return
-        if kind in ("shots", "takes", "lines") and ids:
+        if kind == "markers":
+            pass  # markers and I/O marks move no clip: the next sync places them
+        elif kind in ("shots", "takes", "lines") and ids:
             self._dirty_ids.update(ids)
         else:  # cast, music, project, a batch: refresh every label
             self._dirty_all = True
@@ -205,7 +272,7 @@ class TimelineView(QGraphicsView):
     def _fit_height(self) -> None:
         """Every track stays visible: the dock may not squeeze the music track away."""
         height = int(self.track_geometry.scene_height() + self.horizontalScrollBar().sizeHint().height()
-                     + 2 * self.frameWidth())
+                     + 2 * self.frameWidth() + style.TOOLBAR_H)
         if self.minimumHeight() != height:
             self.setMinimumHeight(height)
             self.updateGeometry()
@@ -298,7 +365,8 @@ class TimelineView(QGraphicsView):
         event.accept()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.gestures.release():
+        if event.button() == Qt.MouseButton.LeftButton and self.gestures.release(
+                self.mapToScene(event.position().toPoint())):
             event.accept()
             return
         super().mouseReleaseEvent(event)
