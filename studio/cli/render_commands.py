@@ -11,7 +11,7 @@ from pathlib import Path
 
 from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback
 from studio.cut.errors import CutError
-from studio.cut.formats import INTERCHANGE_FORMATS
+from studio.cut.formats import EXPORT_FORMATS, PANELS_PER_PAGE, PAPER_SIZES
 from studio.project import ProjectDocument
 from studio.project.output_paths import check_output_path
 
@@ -38,10 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_cluster_options(render)
     render.set_defaults(func=render_command)
 
-    export = sub.add_parser("export", help="write the cut as OTIO, FCPXML, EDL or subtitles (no video rendering)")
+    export = sub.add_parser("export", help="write the cut as OTIO, FCPXML, EDL or subtitles, the storyboard as a PDF "
+                                           "or the shot list as CSV (no video rendering)")
     export.add_argument("path", help="the project bundle")
-    export.add_argument("--format", "-f", dest="fmt", choices=INTERCHANGE_FORMATS, required=True)
+    export.add_argument("--format", "-f", dest="fmt", choices=EXPORT_FORMATS, required=True)
     export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    export.add_argument("--per-page", type=int, choices=PANELS_PER_PAGE, default=None,
+                        help="pdf: panels on a page (default 6)")
+    export.add_argument("--paper", choices=PAPER_SIZES, default=None, help="pdf: paper size (default a4)")
     export.set_defaults(func=export_command)
 
 
@@ -194,8 +198,23 @@ def _narrate(document: ProjectDocument, progress: ProgressCallback, cancel: Canc
 def export_command(args: argparse.Namespace) -> int:
     from studio.cut import export_interchange
 
+    if args.fmt != "pdf" and (args.per_page is not None or args.paper is not None):
+        raise UsageError("--per-page and --paper are options of --format pdf")
     document = open_document(args.path)
     check_output_path(args.output, document.bundle, what=args.fmt)
-    written = export_interchange(document, args.output, args.fmt)
+    if args.fmt == "pdf":
+        from studio.cut.storyboard_pdf import export_storyboard_pdf
+
+        report = export_storyboard_pdf(document, args.output, per_page=args.per_page or 6, paper=args.paper or "a4")
+        for warning in report.warnings:
+            print(f"warning: {shown(warning)}", file=sys.stderr)
+        print(f"wrote {report.output} ({report.panels} shots on {report.pages} pages)")
+        return 0
+    if args.fmt == "csv":
+        from studio.cut.shot_list_csv import export_shot_list_csv
+
+        written = export_shot_list_csv(document, args.output)
+    else:
+        written = export_interchange(document, args.output, args.fmt)
     print(f"wrote {written}")
     return 0
