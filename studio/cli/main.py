@@ -21,12 +21,15 @@ from .terminal_text import EscapingStream, shown
 # Each module defines ``register(subparsers)``; its subcommands set ``func`` on their parser.
 COMMAND_MODULES = (
     "studio.cli.project_commands",  # new, shot, line, info
+    "studio.cli.cast_commands",  # cast add, list, edit, rm
     "studio.cli.import_command",  # import
+    "studio.cli.import_edit_command",  # import-edit
     "studio.cli.generate_commands",  # generate
     "studio.cli.continuity_commands",  # extend, bridge
     "studio.cli.models_commands",  # models, models download
     "studio.cli.engine_commands",  # engine status
     "studio.cli.voice_command",  # voice
+    "studio.cli.sound_command",  # sound
     "studio.cli.render_commands",  # render, export
     "studio.cli.studio_command",  # studio
 )

@@ -90,7 +90,24 @@ def _shot_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ref", type=Path, metavar="IMAGE", help="reference still (copied into the bundle)")
     parser.add_argument("--aspect", type=parse_aspect_arg)
     parser.add_argument("--notes")
+    parser.add_argument("--cast", action="append", metavar="NAME",
+                        help="a character or location in the shot (repeat for more; `storyreel cast add` makes one)")
+    parser.add_argument("--no-cast", action="store_true", help="nobody and nowhere named (clears --cast)")
+    parser.add_argument("--sound", metavar="TEXT", help='what the shot sounds like, e.g. "waves on rocks, gulls, wind" '
+                                                        '(made by `storyreel sound`); "" for none')
+    parser.add_argument("--sound-level", type=_parse_sound_level, metavar="DB",
+                        help="the level of the shot's sound in the mix, in dB (default -18)")
     add_frame_options(parser)
+
+
+def _parse_sound_level(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a level in dB (e.g. -18), got {text!r}") from None
+    if not -60 <= value <= 12 or value != value:
+        raise argparse.ArgumentTypeError(f"sound level {text!r} must be between -60 and 12 dB")
+    return value
 
 
 def new_project(args: argparse.Namespace) -> int:
@@ -124,13 +141,32 @@ def _shot_values(args: argparse.Namespace, document: ProjectDocument) -> dict[st
         values["aspect"] = args.aspect
     if args.notes is not None:
         values["notes"] = args.notes
+    if args.sound is not None:
+        values["sound_prompt"] = args.sound.strip()
+    if args.sound_level is not None:
+        values["sound_gain_db"] = args.sound_level
     if args.ref is not None:
         check_reference_image(args.ref)
         assert document.bundle is not None
         # The name it will have in media/; the file is copied only once the edit is accepted.
         values["reference"] = store.media_name_for(document.bundle, args.ref)
+    if args.cast is not None or args.no_cast:
+        values["cast"] = [] if args.no_cast else _cast_ids(document, args.cast)
     values.update(frame_values(args, document))
     return values
+
+
+def _cast_ids(document: ProjectDocument, names: list[str]) -> list[str]:
+    project = document.project
+    ids = []
+    for name in names:
+        element = project.element_by_name(name)
+        if element is None:
+            known = ", ".join(e.name for e in project.elements()) or "none yet"
+            raise UsageError(f"--cast {name}: no character or location of that name (known: {known}); "
+                             "add it with `storyreel cast add`")
+        ids.append(element.id)
+    return list(dict.fromkeys(ids))
 
 
 def _copy_reference(document: ProjectDocument, shot_id: str, args: argparse.Namespace) -> None:
@@ -192,6 +228,10 @@ def _shot_summary(project: Project, index: int, shot: Shot) -> dict[str, Any]:
         "lineage": (shot.active().metadata.get("lineage", {}) if shot.active() is not None else {}),
         "stale": stale_reason(project, shot), "flags": list(shot.flags),
         "lines": [line.id for line in project.lines_for_shot(shot.id)],
+        "cast": [project.element(i).name for i in shot.cast if any(e.id == i for e in project.elements())],
+        "keyframes": len(shot.keyframes), "active_keyframe": shot.active_keyframe,
+        "sound_prompt": shot.sound_prompt, "sound_level_db": shot.sound_gain_db,
+        "sound_takes": len(shot.sound_takes), "active_sound_take": shot.active_sound_take,
     }
 
 
@@ -274,7 +314,10 @@ def info_command(args: argparse.Namespace) -> int:
         "shots": len(project.shots), "takes": sum(len(s.takes) for s in project.shots),
         "shots_without_take": sum(1 for s in project.shots if s.active() is None),
         "lines": len(project.lines), "lines_without_audio": sum(1 for line in project.lines if line.active() is None),
-        "cast": [c.name for c in project.cast], "music": len(project.music),
+        "cast": [c.name for c in project.cast], "locations": [loc.name for loc in project.locations],
+        "keyframes": sum(len(s.keyframes) for s in project.shots),
+        "shots_without_keyframe": sum(1 for s in project.shots if s.active_keyframe is None),
+        "music": len(project.music),
         "total_frames": total, "total_seconds": round(total / project.fps, 3),
         "offline_media": report.offline, "upgraded_from": report.upgraded_from,
     }

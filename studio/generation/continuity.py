@@ -22,6 +22,8 @@ from studio.project.reference_image import check_reference_image
 from studio.project.store import resolve_media
 from studio.project.usable_media import media_present
 
+from .elements import elements_stale_reason
+
 
 class ContinuityError(StoryreelError):
     """A start or end frame that cannot be used (missing, a loop of links, a neighbour without a take)."""
@@ -101,6 +103,9 @@ def stale_reason(project: Project, shot: Shot) -> str | None:
     lineage = take.metadata.get("lineage") if take is not None and isinstance(take.metadata, dict) else None
     if not isinstance(lineage, dict):
         return None
+    changed = elements_stale_reason(project, lineage.get("elements"))
+    if changed:
+        return changed
     for end, origin in lineage.items():
         if not isinstance(origin, dict) or end not in ("start", "end"):
             continue

@@ -14,6 +14,7 @@ from studio.project.reference_image import check_reference_image
 from studio.project.store import resolve_media
 
 from .continuity import ContinuityError, resolve_frames
+from .elements import elements_lineage, model_prompt, plain_prompt
 
 
 class GenerationError(StoryreelError):
@@ -61,7 +62,9 @@ def request_for_shot(project: Project, shot: Shot, bundle: Path, *, backend: str
     options = dict(engine.options)
     try:
         request = GenerationRequest(
-            prompt=shot.prompt, negative_prompt=shot.negative_prompt, width=width, height=height,
+            # The animatic's card shows the shot's own words; models also read the elements' descriptions.
+            prompt=plain_prompt(project, shot) if backend == "animatic" else model_prompt(project, shot),
+            negative_prompt=shot.negative_prompt, width=width, height=height,
             num_frames=shot.duration_frames, fps=float(project.fps), seed=shot.seed if seed is None else seed,
             steps=engine.steps, guidance=engine.guidance, camera=shot.camera, backend=backend, model_id=model,
             options=(), label=shot_label(project, shot),
@@ -110,6 +113,10 @@ def _reference(shot: Shot, bundle: Path, number: int) -> Path:
 def lineage_for_shot(project: Project, shot: Shot, bundle: Path) -> dict:
     """Which shots' takes a new take of ``shot`` is made from (kept in the take's metadata)."""
     try:
-        return dict(resolve_frames(project, Path(bundle), shot).lineage)
+        lineage = dict(resolve_frames(project, Path(bundle), shot).lineage)
     except ContinuityError:
-        return {}
+        lineage = {}
+    elements = elements_lineage(project, shot)
+    if elements:
+        lineage["elements"] = elements
+    return lineage
