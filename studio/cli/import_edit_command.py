@@ -1,0 +1,34 @@
+"""``storyreel import-edit PATH EDIT [--dry-run]``: follow a cut made in another editor (OTIO, FCPXML, EDL)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .common import open_document
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "import-edit",
+        help="apply an edit from another editor (.otio, .otioz, .fcpxml, .xml, .edl): order, trims, dissolves; "
+             "shots left out are flagged, never deleted",
+    )
+    parser.add_argument("path", help="the project bundle")
+    parser.add_argument("edit", type=Path, help="the edit; an EDL is read at the project's export frame rate")
+    parser.add_argument("--dry-run", action="store_true", help="print what would change and change nothing")
+    parser.set_defaults(func=import_edit_command)
+
+
+def import_edit_command(args: argparse.Namespace) -> int:
+    from studio.cut.edit_changes import import_edit  # OpenTimelineIO loads only for this command
+
+    document = open_document(args.path)
+    plan = import_edit(document, args.edit, dry_run=args.dry_run)
+    if plan.command is not None and not args.dry_run:
+        document.save()
+    for line in plan.report(document.project):
+        print(line)
+    if args.dry_run and plan.command is not None:
+        print("dry run: nothing was changed")
+    return 0
