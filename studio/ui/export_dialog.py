@@ -1,4 +1,5 @@
 """Export the film: presets, fit/fill, quality, subtitles, interchange sidecars — rendered off the GUI thread.
+Or, on paper for production: the storyboard as a PDF (panels per page, paper) or the shot list as CSV.
 
 The export runs on a snapshot of the project in a worker thread (edits made meanwhile never reach a render
 half-way through); progress and the result come back to the GUI thread through queued Qt signals, and Cancel
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.progress import Cancelled, CancelToken, Progress
+from studio.cut.formats import PANELS_PER_PAGE
 from studio.project import ProjectDocument, StoryreelError
 from studio.project.commands import SetFields
 
@@ -55,6 +57,9 @@ PRESETS = (
 SUBTITLE_MODES = (("none", "No subtitles"), ("srt", "SRT file beside the video"), ("vtt", "WebVTT file beside the video"),
                   ("burn", "Burned into the picture"))
 SIDECARS = (("otio", "OpenTimelineIO (.otio)"), ("fcpxml", "Final Cut Pro XML (.fcpxml)"), ("edl", "CMX 3600 EDL (.edl)"))
+FORMATS = (("mp4", "Film (MP4 video)"), ("pdf", "Storyboard (PDF)"), ("csv", "Shot list (CSV)"))
+FILE_FILTERS = {"mp4": "MP4 video (*.mp4)", "pdf": "PDF document (*.pdf)", "csv": "CSV table (*.csv)"}
+PAPERS = (("a4", "A4"), ("letter", "US Letter"))
 QUALITY_MIN, QUALITY_MAX = 14, 34  # CRF: lower is better and bigger
 
 
@@ -89,12 +94,18 @@ class ExportJob:
     size: tuple[int, int] | None
     subtitles: str
     sidecars: tuple[str, ...]
+    fmt: str = "mp4"  # or "pdf" (the storyboard), "csv" (the shot list)
+    per_page: int = 6  # pdf: panels on a page
+    paper: str = "a4"
 
 
 def check_export_paths(document: ProjectDocument, job: ExportJob) -> None:
     """The film and every file beside it may be written (never over the project's own files)."""
     from studio.project.output_paths import check_output_path
 
+    if job.fmt != "mp4":
+        check_output_path(job.out, document.bundle, what=job.fmt)
+        return
     check_output_path(job.out, document.bundle, what="video")
     extra = [job.subtitles] if job.subtitles in ("srt", "vtt") else []
     for fmt in (*extra, *job.sidecars):
@@ -111,6 +122,9 @@ def run_export(document: ProjectDocument, job: ExportJob, cancel: CancelToken, r
 
     try:
         check_export_paths(document, job)
+        if job.fmt != "mp4":
+            relay.finished.emit(_export_paper(document, job, progress, cancel), [])
+            return
         report = export_film(document, job.out, size=job.size, subtitles=job.subtitles,  # type: ignore[arg-type]
                              progress=progress, cancel=cancel)
         extras = []
@@ -126,6 +140,20 @@ def run_export(document: ProjectDocument, job: ExportJob, cancel: CancelToken, r
     except Exception as exc:  # an unexpected failure still ends the export visibly, never silently
         traceback.print_exc()
         relay.failed.emit(f"unexpected error: {exc}")
+
+
+def _export_paper(document: ProjectDocument, job: ExportJob, progress, cancel: CancelToken) -> tuple[Path, list[str]]:
+    """Write the storyboard PDF or the shot list CSV: where it went, and what to tell the filmmaker."""
+    if job.fmt == "pdf":
+        from studio.cut.storyboard_pdf import export_storyboard_pdf
+
+        report = export_storyboard_pdf(document, job.out, per_page=job.per_page, paper=job.paper,
+                                       progress=progress, cancel=cancel)
+        return report.output, [f"{report.panels} shots on {report.pages} pages",
+                               *(f"Note: {w}" for w in report.warnings)]
+    from studio.cut.shot_list_csv import export_shot_list_csv
+
+    return export_shot_list_csv(document, job.out), [f"{len(document.project.shots)} shots"]
 
 
 class ExportDialog(QDialog):
@@ -152,7 +180,12 @@ class ExportDialog(QDialog):
 
         project = session.project
         settings = project.export
-        form = QFormLayout()
+        form = self._form = QFormLayout()
+        self.format = QComboBox(self)
+        for fmt, label in FORMATS:
+            self.format.addItem(label, fmt)
+        self.format.currentIndexChanged.connect(self._on_format)
+        form.addRow("Export", self.format)
         self.preset = QComboBox(self)
         for preset in PRESETS:
             self.preset.addItem(preset.name)
@@ -194,6 +227,16 @@ class ExportDialog(QDialog):
             self.sidecar_checks[fmt] = check
             sidecar_box.addWidget(check)
         form.addRow("Also write", sidecar_box)
+        self._film_rows = [self.preset, self.size_label, self.fit, quality_row, self.subtitles, sidecar_box]
+        self.per_page = QComboBox(self)
+        for count in PANELS_PER_PAGE:
+            self.per_page.addItem(f"{count} panels", count)
+        self.paper = QComboBox(self)
+        for paper, label in PAPERS:
+            self.paper.addItem(label, paper)
+        form.addRow("Per page", self.per_page)
+        form.addRow("Paper", self.paper)
+        self._storyboard_rows = [self.per_page, self.paper]
 
         path_row = QHBoxLayout()
         self.path_edit = QLineEdit(str(default_output(session.document)), self)
@@ -245,9 +288,11 @@ class ExportDialog(QDialog):
         layout.addWidget(self.result_row)
         layout.addLayout(buttons)
         self._settings_widgets = [self.preset, self.fit, self.quality, self.subtitles, self.path_edit, browse,
-                                  *self.sidecar_checks.values()]
+                                  *self.sidecar_checks.values(), self.format, self.per_page, self.paper]
+        self._running_fmt = "mp4"
         self._select_initial_preset()
         self._update_quality_label()
+        self._on_format()
 
     # --- settings --------------------------------------------------------------------------------------------
     def _select_initial_preset(self) -> None:
@@ -270,25 +315,42 @@ class ExportDialog(QDialog):
         crf = self.quality.value()
         self.quality_label.setText(f"{quality_words(crf)} · CRF {crf}")
 
+    def _on_format(self) -> None:
+        """Show the options of the chosen format, and give the file name its suffix."""
+        fmt = self.format.currentData()
+        for row in self._film_rows:
+            self._form.setRowVisible(row, fmt == "mp4")
+        for row in self._storyboard_rows:
+            self._form.setRowVisible(row, fmt == "pdf")
+        text = self.path_edit.text().strip()
+        if text:
+            self.path_edit.setText(str(Path(text).with_suffix(f".{fmt}")))
+
     def _choose_path(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export film as", self.path_edit.text(), "MP4 video (*.mp4)")
+        fmt = self.format.currentData()
+        path, _ = QFileDialog.getSaveFileName(self, "Export as", self.path_edit.text(), FILE_FILTERS[fmt])
         if path:
-            self.path_edit.setText(path if path.lower().endswith(".mp4") else path + ".mp4")
+            self.path_edit.setText(path if path.lower().endswith(f".{fmt}") else f"{path}.{fmt}")
 
     def job(self) -> ExportJob:
         text = self.path_edit.text().strip()
         if not text:
             raise StoryreelError("choose where to save the film")
+        fmt = self.format.currentData()
         out = Path(text).expanduser()
-        if out.suffix.lower() != ".mp4":
-            out = out.with_suffix(".mp4")
+        if out.suffix.lower() != f".{fmt}":
+            out = out.with_suffix(f".{fmt}")
         if not out.parent.is_dir():
             raise StoryreelError(f"the folder {out.parent} does not exist")
-        sidecars = tuple(fmt for fmt, check in self.sidecar_checks.items() if check.isChecked())
+        if fmt != "mp4":
+            return ExportJob(out, None, "none", (), fmt, self.per_page.currentData(), self.paper.currentData())
+        sidecars = tuple(kind for kind, check in self.sidecar_checks.items() if check.isChecked())
         return ExportJob(out, PRESETS[self.preset.currentIndex()].size, self.subtitles.currentData(), sidecars)
 
     def _store_settings(self, job: ExportJob) -> None:
         """Keep the choices with the project (one undo step), so the next export starts from them."""
+        if job.fmt != "mp4":  # a storyboard or shot list changes nothing of the film's settings
+            return
         settings = self.session.project.export
         width, height = job.size or (None, None)
         values = {"width": width, "height": height, "fit": self.fit.currentData(), "crf": self.quality.value(),
@@ -311,6 +373,8 @@ class ExportDialog(QDialog):
         snapshot = ProjectDocument(document.project.model_copy(deep=True), document.bundle)
         self._cancel = CancelToken()
         self.output_path, self.sidecar_paths = None, []
+        self._running_fmt = job.fmt
+        self.play_button.setText("Play" if job.fmt == "mp4" else "Open")
         self._set_running(True)
         self.status.setStyleSheet("")
         self.status.setText(f"Exporting to {job.out.name}…")
@@ -344,6 +408,9 @@ class ExportDialog(QDialog):
             self.status.setText(message[:1].upper() + message[1:])
 
     def _on_finished(self, report, extras: list) -> None:
+        if self._running_fmt != "mp4":
+            self._on_paper_finished(report)
+            return
         self._set_running(False)
         self.state = "done"
         self.output_path, self.sidecar_paths = Path(report.output), [Path(p) for p in extras]
@@ -357,6 +424,17 @@ class ExportDialog(QDialog):
         lines.extend(f"Note: {w}" for w in report.warnings)
         self.status.setStyleSheet("color:#8fd18f;")
         self.status.setText("\n".join(lines))
+        self.result_row.show()
+        self.exported.emit(self.output_path)
+
+    def _on_paper_finished(self, written: tuple[Path, list[str]]) -> None:
+        """A storyboard or a shot list was written."""
+        self._set_running(False)
+        self.state = "done"
+        self.output_path, notes = written
+        self.progress.setValue(1000)
+        self.status.setStyleSheet("color:#8fd18f;")
+        self.status.setText("\n".join([f"Saved {self.output_path}", *notes]))
         self.result_row.show()
         self.exported.emit(self.output_path)
 
