@@ -18,6 +18,8 @@ SPECS: dict[str, tuple[str, str, object, str]] = {
     "save": ("&Save", "save", Key.Save, "Save the project"),
     "save_as": ("Save &As…", "", Key.SaveAs, "Save the project under a new name"),
     "import_script": ("&Import Screenplay…", "script", "Ctrl+I", "Turn a Fountain screenplay into shots and lines"),
+    "import_edit": ("Import &Edit…", "", None,
+                    "Follow a cut made in another editor (OTIO, FCPXML, FCP 7 XML, EDL): order, trims, dissolves"),
     "export": ("&Export Film…", "export", "Ctrl+E", "Export an MP4 or an edit for another editor"),
     "settings": ("Se&ttings…", "settings", Key.Preferences, "Engine, voices, autosave"),
     "models": ("&Model Manager…", "model", None, "See and download video models"),
@@ -58,6 +60,7 @@ class Actions:
     save: QAction
     save_as: QAction
     import_script: QAction
+    import_edit: QAction
     export: QAction
     settings: QAction
     models: QAction

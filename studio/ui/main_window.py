@@ -18,6 +18,7 @@ from .background import TaskList
 from .cast_panel import CastPanel
 from .disk_watch import ProjectFileWatcher
 from .docks import create_docks, unavailable_notice
+from .edit_import_dialog import import_edit
 from .engine_bridge import ClientFactory, EngineBridge, spawned_worker
 from .generation_actions import GenerationActions
 from .generation_queue import GenerationQueue
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         a.save.triggered.connect(files.save)
         a.save_as.triggered.connect(files.save_as)
         a.import_script.triggered.connect(lambda: edits.import_screenplay())
+        a.import_edit.triggered.connect(lambda: import_edit(self))
         a.export.triggered.connect(self.export)
         a.settings.triggered.connect(self.show_settings)
         a.models.triggered.connect(self.show_models)

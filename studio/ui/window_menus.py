@@ -24,7 +24,7 @@ def build_menus(window: QMainWindow, a: Actions, undo: UndoActions, docks: dict[
     file_menu.addMenu(recent_menu)
     file_menu.addActions([a.save, a.save_as])
     file_menu.addSeparator()
-    file_menu.addActions([a.import_script, a.export])
+    file_menu.addActions([a.import_script, a.import_edit, a.export])
     file_menu.addSeparator()
     file_menu.addActions([a.settings, a.models])
     file_menu.addSeparator()

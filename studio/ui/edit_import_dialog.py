@@ -1,0 +1,94 @@
+"""File > Import Edit…: an edit from another editor, previewed (what changes, what did not match), then applied.
+
+The plan comes from the same Qt-free ``studio.cut.edit_changes`` the CLI uses; applying pushes its one command on
+the undo stack, so a single Undo puts the whole cut back. Nothing is saved here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from studio.project import StoryreelError
+
+from .project_files import start_folder
+
+if TYPE_CHECKING:
+    from studio.cut.edit_changes import EditImportPlan
+
+    from .main_window import MainWindow
+
+EDIT_FILTERS = "Edits (*.otio *.otioz *.fcpxml *.xml *.edl);;All files (*)"
+
+
+class EditImportDialog(QDialog):
+    """The plan's report in two boxes: the changes, and the clips that matched no shot. Apply or Cancel."""
+
+    def __init__(self, plan: EditImportPlan, lines: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("edit_import_dialog")
+        self.setWindowTitle(f"Import edit — {plan.source}")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.plan = plan
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(lines[0], self)
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        unmatched_start = next((i for i, line in enumerate(lines) if line.startswith("unmatched clips")), len(lines))
+        self.changes = self._box("edit_import_changes", lines[1:unmatched_start] or ["nothing to change"])
+        layout.addWidget(self.changes)
+        self.unmatched = self._box("edit_import_unmatched", lines[unmatched_start:]
+                                   or ["every clip of the edit matched a shot"])
+        layout.addWidget(QLabel("Clips not applied:", self))
+        layout.addWidget(self.unmatched)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.apply_button = buttons.addButton("Apply Edit", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button.setEnabled(plan.command is not None)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(720, 480)
+
+    def _box(self, name: str, lines: list[str]) -> QPlainTextEdit:
+        box = QPlainTextEdit("\n".join(lines), self)
+        box.setObjectName(name)
+        box.setReadOnly(True)
+        box.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        return box
+
+
+def import_edit(window: MainWindow, path: Path | None = None) -> EditImportDialog | None:
+    """Ask for an edit, plan it and show the preview (window-modal); Apply pushes the plan as one undo step."""
+    session = window.session
+    if session is None:
+        return None
+    path = path or window.prompts.open_file("Import an edit from another editor", start_folder(window.settings),
+                                            EDIT_FILTERS)
+    if path is None:
+        return None
+    try:
+        from studio.cut.edit_changes import plan_edit_import
+
+        plan = plan_edit_import(session.document, path)
+    except (StoryreelError, OSError) as exc:
+        window.prompts.error("Cannot import the edit", str(exc))
+        return None
+    dialog = EditImportDialog(plan, plan.report(session.project), window)
+
+    def apply() -> None:
+        if plan.command is None:
+            return
+        try:
+            session.push(plan.command)
+        except (StoryreelError, ValueError) as exc:
+            window.prompts.error("Cannot apply the edit", str(exc))
+            return
+        window.say(f"Applied the edit {plan.source}: {len(plan.updates)} shot(s) changed, "
+                   f"{len(plan.left_out)} not in the edit, {len(plan.unmatched)} clip(s) unmatched")
+
+    dialog.accepted.connect(apply)
+    dialog.open()
+    return dialog
