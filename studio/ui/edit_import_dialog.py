@@ -7,7 +7,7 @@ the undo stack, so a single Undo puts the whole cut back. Nothing is saved here.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
@@ -15,11 +15,22 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit,
 from studio.project import StoryreelError
 
 from .project_files import start_folder
+from .prompts import Prompts
+from .session import ProjectSession
+from .settings_dialog import StudioSettings
 
 if TYPE_CHECKING:
     from studio.cut.edit_changes import EditImportPlan
 
-    from .main_window import MainWindow
+class Editor(Protocol):
+    """What the import needs of the main window (held as an interface: the window imports this module)."""
+
+    session: ProjectSession | None
+    prompts: Prompts
+    settings: StudioSettings
+
+    def say(self, message: str) -> None: ...
+
 
 EDIT_FILTERS = "Edits (*.otio *.otioz *.fcpxml *.xml *.edl);;All files (*)"
 
@@ -60,7 +71,7 @@ class EditImportDialog(QDialog):
         return box
 
 
-def import_edit(window: MainWindow, path: Path | None = None) -> EditImportDialog | None:
+def import_edit(window: Editor, path: Path | None = None) -> EditImportDialog | None:
     """Ask for an edit, plan it and show the preview (window-modal); Apply pushes the plan as one undo step."""
     session = window.session
     if session is None:
@@ -76,7 +87,7 @@ def import_edit(window: MainWindow, path: Path | None = None) -> EditImportDialo
     except (StoryreelError, OSError) as exc:
         window.prompts.error("Cannot import the edit", str(exc))
         return None
-    dialog = EditImportDialog(plan, plan.report(session.project), window)
+    dialog = EditImportDialog(plan, plan.report(session.project), window if isinstance(window, QWidget) else None)
 
     def apply() -> None:
         if plan.command is None:
