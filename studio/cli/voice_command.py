@@ -99,9 +99,9 @@ def _narrate(document: ProjectDocument, args: argparse.Namespace) -> int:
         print(f"all {len(document.project.lines)} line(s) already have audio (use --force for new takes)")
         return 0
     plans = plan_narration(document, line_ids, provider=provider, force=args.force, provider_options=options)
-    billed = [p for p in plans if p.action == "send" and p.provider == "elevenlabs"]
+    billed = [p for p in plans if p.action == "send" and p.billed_characters]
     if billed:
-        characters = sum(len(p.text) for p in billed)
+        characters = sum(p.billed_characters for p in billed)
         free = len(plans) - len(billed)
         print(f"ElevenLabs will bill {characters} character(s) for {len(billed)} line(s)"
               + (f"; {free} other line(s) cost nothing (cached, offline or unchanged)" if free else ""),

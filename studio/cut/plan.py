@@ -118,6 +118,7 @@ class PlannedVoice:
     take_id: str | None = None
     duration_seconds: float | None = None
     timings: tuple[dict, ...] = ()
+    speakers: tuple[str, ...] = ()  # every name when several speak it together (``speaker`` joins them)
 
 
 @dataclass(frozen=True)
@@ -274,19 +275,19 @@ def _plan_voice(project: Project, bundle: Path, line, span: LineSpan | None, war
     if span is None:
         raise CutError(f"line {line.id} is anchored to shot {line.shot_id}, which is not in the project")
     start = span.start / project.fps
-    speaker = "Narrator"
-    if line.speaker:
-        speaker = next((c.name for c in project.cast if c.id == line.speaker), line.speaker)
+    names = [next((c.name for c in project.cast if c.id == sid), sid) if sid else "Narrator"
+             for sid in dict.fromkeys([line.speaker, *line.also_speakers])]
+    speaker, speakers = " & ".join(names), tuple(names) if len(names) > 1 else ()
     audio = line.active()
     if audio is None or audio.status != "ready":
-        return PlannedVoice(line.id, line.shot_id, line.text, speaker, start)
+        return PlannedVoice(line.id, line.shot_id, line.text, speaker, start, speakers=speakers)
     try:
         path = resolve_media(bundle, audio.media)
     except UnsafeMediaPath as exc:
         raise CutError(str(exc)) from exc
     if not path.is_file():
         warnings.append(f"line {line.id}: audio {audio.media} is missing; the line is left silent")
-        return PlannedVoice(line.id, line.shot_id, line.text, speaker, start)
+        return PlannedVoice(line.id, line.shot_id, line.text, speaker, start, speakers=speakers)
     duration = audio.duration_seconds if audio.duration_samples else None
     if duration is None:
         try:
@@ -294,7 +295,7 @@ def _plan_voice(project: Project, bundle: Path, line, span: LineSpan | None, war
         except MediaError as exc:
             raise CutError(f"line {line.id}: {exc}") from exc
     return PlannedVoice(line.id, line.shot_id, audio.text or line.text, speaker, start, path, audio.media, audio.id,
-                        duration, tuple(audio.timings))
+                        duration, tuple(audio.timings), speakers)
 
 
 def _plan_music(project: Project, bundle: Path, clip, span: MusicSpan, film_seconds: float,

@@ -45,6 +45,20 @@ def cues_for(plan: CutPlan) -> list[Cue]:
 
 
 def _voice_cues(voice: PlannedVoice) -> list[Cue]:
+    return _name_joint_speakers(voice, _spoken_cues(voice))
+
+
+def _name_joint_speakers(voice: PlannedVoice, cues: list[Cue]) -> list[Cue]:
+    """A line several characters speak together says who, in its first cue ("BRICK & STEEL: Let's go!"):
+    two voices at once are hard to tell apart by ear."""
+    if len(voice.speakers) < 2 or not cues:
+        return cues
+    first = cues[0]
+    named = f"{' & '.join(voice.speakers).upper()}: {first.text.replace(chr(10), ' ')}"
+    return [Cue(first.start, first.end, _wrap(named), first.line_id), *cues[1:]]
+
+
+def _spoken_cues(voice: PlannedVoice) -> list[Cue]:
     words = _align(voice.text, _timed_words(voice.timings))
     if words:
         return [Cue(voice.start_seconds + a, voice.start_seconds + max(b, a + MIN_CUE_SECONDS), _wrap(text), voice.line_id)

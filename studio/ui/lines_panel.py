@@ -135,12 +135,13 @@ class LinesPanel(QWidget):
         self.heading.setText(f"Shot {number}: {len(lines)} line{'s' if len(lines) != 1 else ''}" if lines else
                              f"Shot {number} has no lines yet: type narration or dialogue below.")
         for line in lines:
-            speaker = "Narrator"
-            if line.speaker:
+            names = []
+            for speaker_id in dict.fromkeys([line.speaker, *line.also_speakers]):  # a joint line names them all
                 try:
-                    speaker = project.character(line.speaker).name
+                    names.append(project.character(speaker_id).name if speaker_id else "Narrator")
                 except StoryreelError:
-                    speaker = "?"
+                    names.append("?")
+            speaker = " & ".join(names)
             seconds = line.offset_frames / project.fps
             item = QListWidgetItem(f"{speaker} at {seconds:.1f} s — {line.text}\n    {STATUS_MARK[line.status]}"
                                    + (f": {line.error}" if line.error else ""))

@@ -66,6 +66,15 @@ def speaker(project: Project, line: Line) -> Character | None:
     return project.character(speaker_id) if speaker_id is not None else None
 
 
+def voices_for_line(project: Project, line: Line, provider: str | None = None) -> list[Voice]:
+    """The voice of each character speaking ``line``: one, or several for a joint line (``BRICK & STEEL``)."""
+    voices = [voice_for_line(project, line, provider)]
+    for character_id in line.also_speakers:
+        alone = line.model_copy(update={"speaker": character_id, "also_speakers": []})
+        voices.append(voice_for_line(project, alone, provider))
+    return voices
+
+
 def voice_for_line(project: Project, line: Line, provider: str | None = None) -> Voice:
     """The voice that speaks ``line``: its speaker's (the narrator's when it has none).
 

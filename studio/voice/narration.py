@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,8 +24,10 @@ from studio.project.errors import ProjectError
 from studio.project.model import AudioTake, Line, Project, Voice, new_id
 
 from .audio_cache import AudioCache, cache_key
-from .cast_voices import assign_default_voices, voice_for_line
+from .cast_voices import assign_default_voices, voice_for_line, voices_for_line
+from .delivery_tags import spoken_text, without_tags
 from .errors import VoiceError, VoiceSettingsError
+from .joint_lines import SpokenPart, joint_cache_key, mix_parts
 from .provider import RenderedAudio, VoiceProvider
 from .providers import get_provider
 from .wav_audio import check_recording
@@ -47,6 +49,12 @@ class LinePlan:
     cache_key: str = ""
     take_id: str | None = None  # the earlier take a 'reuse' makes active again
     reason: str = ""  # why an 'invalid' line cannot be voiced
+    parts: tuple[SpokenPart, ...] = ()  # one per speaker; several for a joint line, mixed into one take
+    billed_characters: int = 0  # what a 'send' costs at services that bill per character (cached parts are free)
+
+    @property
+    def joint(self) -> bool:
+        return len(self.parts) > 1
 
 
 @dataclass
@@ -103,22 +111,29 @@ def _select(project: Project, line_ids: list[str] | None) -> list[Line]:
 def _plan_line(project: Project, bundle: Path, line: Line, providers: _Providers, cache: AudioCache,
                force: bool) -> LinePlan:
     try:
-        voice = voice_for_line(project, line, providers.forced)
-        provider = providers.get(voice.provider)
-        key = cache_key("tts", line.text, provider.cache_identity(voice))
+        parts = []
+        for voice in voices_for_line(project, line, providers.forced):
+            provider = providers.get(voice.provider)
+            said = spoken_text(line.text, line.delivery, voice)
+            parts.append(SpokenPart(provider.name, voice, said, cache_key("tts", said, provider.cache_identity(voice))))
     except VoiceError as exc:
         return LinePlan(line.id, line.text, "invalid", reason=str(exc))
-    plan = LinePlan(line.id, line.text, "send", provider.name, voice, key)
+    key = parts[0].cache_key if len(parts) == 1 else joint_cache_key(tuple(parts))
+    billed = sum(len(p.text) for p in parts
+                 if providers.get(p.provider).bills_characters and cache.lookup(p.cache_key) is None)
+    name = "+".join(dict.fromkeys(p.provider for p in parts))
+    plan = LinePlan(line.id, line.text, "send", name, parts[0].voice, key, parts=tuple(parts),
+                    billed_characters=billed)
     if force:
         return plan
     active = line.active()
     if active is not None and active.cache_key == key and _take_intact(bundle, active) and line.status == "ready":
-        return LinePlan(line.id, line.text, "keep", provider.name, voice, key, active.id)
+        return replace(plan, action="keep", take_id=active.id, billed_characters=0)
     earlier = next((t for t in reversed(line.takes) if t.cache_key == key and _take_intact(bundle, t)), None)
     if earlier is not None:
-        return LinePlan(line.id, line.text, "reuse", provider.name, voice, key, earlier.id)
+        return replace(plan, action="reuse", take_id=earlier.id, billed_characters=0)
     if cache.lookup(key) is not None:
-        return LinePlan(line.id, line.text, "cache", provider.name, voice, key)
+        return replace(plan, action="cache", billed_characters=0)
     return plan
 
 
@@ -142,8 +157,8 @@ def plan_narration(document: ProjectDocument, line_ids: list[str] | None = None,
 def billable_characters(document: ProjectDocument, line_ids: list[str] | None = None, provider: str = "elevenlabs",
                         *, using: str | VoiceProvider | None = None, force: bool = False) -> int:
     """Characters of text that narrating ``line_ids`` would send to ``provider`` (cached lines are free)."""
-    return sum(len(p.text) for p in plan_narration(document, line_ids, provider=using, force=force)
-               if p.action == "send" and p.provider == provider)
+    return sum(p.billed_characters for p in plan_narration(document, line_ids, provider=using, force=force)
+               if p.action == "send" and provider in p.provider.split("+"))
 
 
 def lines_needing_audio(document: ProjectDocument, *, provider: str | VoiceProvider | None = None) -> list[str]:
@@ -176,7 +191,7 @@ def narrate_lines(document: ProjectDocument, line_ids: list[str] | None = None, 
             report.not_attempted.append(line.id)
             continue
         plan = _plan_line(project, bundle, line, providers, cache, force)
-        _narrate_one(document, bundle, plan, providers, cache, report, cancel)
+        _narrate_one(document, bundle, plan, providers, cache, report, cancel, force=force)
     progress(Progress("narrate", total, total, "done"))
     return report
 
@@ -202,7 +217,8 @@ def _assign_voices(document: ProjectDocument) -> dict[str, str]:
 
 
 def _narrate_one(document: ProjectDocument, bundle: Path, plan: LinePlan, providers: _Providers,
-                 cache: AudioCache, report: NarrationReport, cancel: CancelToken | None) -> None:
+                 cache: AudioCache, report: NarrationReport, cancel: CancelToken | None, *,
+                 force: bool = False) -> None:
     if plan.action == "invalid":
         _mark_failed(document, plan.line_id, plan.reason)
         report.failed[plan.line_id] = plan.reason
@@ -220,23 +236,37 @@ def _narrate_one(document: ProjectDocument, bundle: Path, plan: LinePlan, provid
     if audio is not None:
         report.reused.append(plan.line_id)
     else:
-        provider = providers.get(plan.provider)
         started = time.perf_counter()
         try:
-            audio = provider.synthesize(plan.text, plan.voice, cache.slot(plan.cache_key), cancel=cancel)
+            renders = [_render_part(part, providers, cache, report, cancel, force) for part in plan.parts]
         except VoiceError as exc:
             _mark_failed(document, plan.line_id, str(exc))
             report.failed[plan.line_id] = str(exc)
             if exc.fatal or exc.retryable:  # every other line would fail the same way
                 report.stopped = str(exc)
             return
-        cache.commit(plan.cache_key, audio, provider.cache_identity(plan.voice))
+        audio = renders[0]
+        if plan.joint:
+            audio = cache.commit(plan.cache_key, mix_parts(renders, cache.slot(plan.cache_key)),
+                                 {"joint": [p.cache_key for p in plan.parts]})
         report.synthesis_seconds += time.perf_counter() - started
         report.audio_seconds += audio.duration_seconds
-        if provider.bills_characters:
-            report.characters_billed += len(plan.text)
         report.narrated.append(plan.line_id)
     _add_take(document, bundle, plan.line_id, audio, plan.voice, plan.provider, plan.cache_key, plan.text)
+
+
+def _render_part(part: SpokenPart, providers: _Providers, cache: AudioCache, report: NarrationReport,
+                 cancel: CancelToken | None, force: bool) -> RenderedAudio:
+    """One speaker's audio of a line: from the cache (unless forced), else made (and cached) by its provider."""
+    found = None if force else cache.lookup(part.cache_key)
+    if found is not None:
+        return found
+    provider = providers.get(part.provider)
+    audio = provider.synthesize(part.text, part.voice, cache.slot(part.cache_key), cancel=cancel)
+    cache.commit(part.cache_key, audio, provider.cache_identity(part.voice))
+    if provider.bills_characters:
+        report.characters_billed += len(part.text)
+    return audio
 
 
 def _add_take(document: ProjectDocument, bundle: Path, line_id: str, audio: RenderedAudio, voice: Voice,
@@ -250,7 +280,7 @@ def _add_take(document: ProjectDocument, bundle: Path, line_id: str, audio: Rend
         commit_file(tmp, target)
     take = AudioTake(id=take_id, media=relative, provider=provider, voice=voice.model_copy(deep=True), text=text,
                      sample_rate=audio.sample_rate, duration_samples=audio.duration_samples,
-                     timings=[w.to_dict() for w in audio.words], source_recording=source_recording, cache_key=key)
+                     timings=[w.to_dict() for w in without_tags(audio.words)], source_recording=source_recording, cache_key=key)
     document.execute(cmd.AddAudioTake(line_id, take))
     return take
 

@@ -21,12 +21,12 @@ FFMPEG_TIMEOUT_S = 120
 
 
 def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
-    """Write int16 mono samples as a WAV file atomically."""
+    """Write int16 samples as a WAV file atomically: mono (n,) or, for a joint line's take, stereo (n, 2)."""
     data = np.ascontiguousarray(samples, dtype="<i2")
     path = Path(path)
     with temp_path_for(path) as tmp:
         with wave.open(str(tmp), "wb") as handle:
-            handle.setnchannels(1)
+            handle.setnchannels(1 if data.ndim == 1 else data.shape[1])
             handle.setsampwidth(2)
             handle.setframerate(int(sample_rate))
             handle.writeframes(data.tobytes())
