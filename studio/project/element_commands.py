@@ -26,13 +26,13 @@ class AddKeyframe(Command):
         shot.keyframes.append(self.keyframe.model_copy(deep=True))
         if self.make_active or shot.reference is None:
             shot.reference = self.keyframe.media
-        return Change("takes", (self.shot_id, self.keyframe.id))
+        return Change("shots", (self.shot_id,))
 
     def revert(self, project: Project) -> Change:
         shot = project.shot(self.shot_id)
         shot.keyframes[:] = [k for k in shot.keyframes if k.id != self.keyframe.id]
         shot.reference = self._previous
-        return Change("takes", (self.shot_id, self.keyframe.id))
+        return Change("shots", (self.shot_id,))
 
 
 @dataclass
@@ -55,14 +55,14 @@ class RemoveKeyframe(Command):
         shot.keyframes.pop(self._index)
         if shot.reference == self._keyframe.media:
             shot.reference = None
-        return Change("takes", (self.shot_id, self.keyframe_id))
+        return Change("shots", (self.shot_id,))
 
     def revert(self, project: Project) -> Change:
         assert self._keyframe is not None
         shot = project.shot(self.shot_id)
         shot.keyframes.insert(self._index, self._keyframe)
         shot.reference = self._previous
-        return Change("takes", (self.shot_id, self.keyframe_id))
+        return Change("shots", (self.shot_id,))
 
 
 def set_active_keyframe(project: Project, shot_id: str, keyframe_id: str | None) -> SetFields:

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from studio.project import Shot, StoryreelError, commands, store
-from studio.project.model import ASPECTS, CAMERA_MOVES, MAX_SHOT_SECONDS, new_seed
+from studio.project.element_commands import AddKeyframe
+from studio.project.model import ASPECTS, CAMERA_MOVES, MAX_SHOT_SECONDS, Keyframe, new_seed
+from studio.project.reference_image import check_reference_image
 
 from .continuity_fields import ContinuityFields
 from .icons import icon
@@ -305,16 +307,25 @@ class ShotInspector(QStackedWidget):
             self.set_reference(Path(name))
 
     def set_reference(self, path: Path) -> None:
-        """Copy ``path`` into the bundle's media/stills and make it this shot's reference."""
+        """Copy ``path`` into the bundle's media/stills and make it this shot's keyframe (an imported one; a
+        still it already has becomes the active keyframe again)."""
+        shot = self.shot()
         if self.session.bundle is None:
             self.error.emit("Save the project first: reference stills are copied into its folder.")
             return
+        if shot is None:
+            return
         try:
+            check_reference_image(path)
             relative = store.import_media(self.session.bundle, path)
         except (StoryreelError, OSError) as exc:
             self.error.emit(f"Could not use {path.name} as a reference: {exc}")
             return
-        self._edit("reference", relative)
+        known = next((k for k in shot.keyframes if k.media == relative), None)
+        if known is not None:
+            self._edit("reference", relative)
+        else:
+            self.session.push(AddKeyframe(shot.id, Keyframe(media=relative), text="Import keyframe"))
 
 
 def _set_text(editor: QPlainTextEdit, text: str) -> None:
