@@ -220,16 +220,16 @@ def _page_frame(pdf, text: _PdfText, title: str, subtitle: str, page: int, pages
     width = pdf.w - 2 * MARGIN
     title = title.strip() or "Untitled"
     if page == 1:
-        text.draw(text.one_line(title, TITLE_PT, width, bold=True), MARGIN, MARGIN + 7, TITLE_PT, INK)
-        text.draw(text.one_line(subtitle, SUBTITLE_PT, width), MARGIN, MARGIN + 12.5, SUBTITLE_PT, MUTED)
+        text.draw(text.one_line(title, TITLE_PT, width, bold=True), MARGIN, MARGIN + 6.5, TITLE_PT, INK)
+        text.draw(text.one_line(subtitle, SUBTITLE_PT, width), MARGIN, MARGIN + 11.8, SUBTITLE_PT, MUTED)
     else:
-        head = text.one_line(title, RUNNING_PT, width * 0.7)
-        text.draw(head, MARGIN, MARGIN + 10.5, RUNNING_PT, INK)
-        text.draw(text.one_line("Storyboard", RUNNING_PT, width * 0.25), 0, MARGIN + 10.5, RUNNING_PT, MUTED,
+        head = text.one_line(title, RUNNING_PT, width * 0.7, bold=True)
+        text.draw(head, MARGIN, MARGIN + 11.8, RUNNING_PT, INK)
+        text.draw(text.one_line("Storyboard", RUNNING_PT, width * 0.25), 0, MARGIN + 11.8, RUNNING_PT, MUTED,
                   right_edge=pdf.w - MARGIN)
     pdf.set_draw_color(*RULE)
     pdf.set_line_width(0.3)
-    pdf.line(MARGIN, MARGIN + HEADER - 3.5, pdf.w - MARGIN, MARGIN + HEADER - 3.5)
+    pdf.line(MARGIN, MARGIN + HEADER - 2.8, pdf.w - MARGIN, MARGIN + HEADER - 2.8)
     number = text.one_line(f"Page {page} of {pages}", FOOTER_PT, width)
     text.draw(number, 0, pdf.h - MARGIN + 6, FOOTER_PT, FAINT, centre=pdf.w / 2)
 
