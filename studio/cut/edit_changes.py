@@ -125,6 +125,12 @@ def _shot_changes(project: Project, shot: Shot, match: MatchedClip, number: int,
                   notes: list[str]) -> list[str]:
     clip = match.clip
     changes: list[str] = []
+    if clip.speed != 1.0:
+        notes.append(f"{clip.label()} plays at {clip.speed:g}x speed in the edit; Storyreel does not retime takes, "
+                     f"so shot {shot.id} takes the source frames it shows")
+    if clip.gap_before:
+        notes.append(f"{clip.label()} follows {clip.gap_before} frames of black in the edit; the project has no "
+                     "gaps between shots, so it follows the previous shot directly")
     take_id = match.take_id or shot.active_take
     take = shot.take(take_id) if take_id else None
     if take is not None and take.id != shot.active_take:

@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,8 @@ class EditClip:
     frames: int  # frames shown, dissolve handles included
     transition_in: EditTransition | None = None
     storyreel: dict[str, Any] = field(default_factory=dict)  # the metadata our export wrote, when it survived
+    speed: float = 1.0  # a retimed clip (a speed change or a freeze frame in the edit)
+    gap_before: int = 0  # frames of black between this clip and the one before it
 
     def label(self) -> str:
         return f"clip {self.position} {self.name!r}" + (f" (track {self.track})" if self.track > 1 else "")
@@ -190,14 +192,17 @@ def _plain(timeline: otio.schema.Timeline, path: Path) -> EditTimeline:
     rate = 0.0
     for number, track in enumerate(picture, start=1):
         items = list(track)
-        position = 0
+        position = gap = 0
         for index, item in enumerate(items):
+            if isinstance(item, otio.schema.Gap):
+                gap += round(item.duration().value) if position else 0  # leading black is the timecode start
             if not isinstance(item, otio.schema.Clip):
                 continue
             position += 1
             before = items[index - 1] if index else None
             after = items[index + 1] if index + 1 < len(items) else None
-            clip = _plain_clip(item, number, position, before, after)
+            clip = replace(_plain_clip(item, number, position, before, after), gap_before=gap)
+            gap = 0
             rate = rate or clip.rate
             clips.append(clip)
     if not clips:
@@ -221,13 +226,17 @@ def _plain_clip(clip: otio.schema.Clip, track: int, position: int, before: Any, 
         transition = EditTransition("dip_to_black" if "dip" in before.name.lower() else "crossfade", frames)
     if isinstance(after, otio.schema.Transition):
         tail = after.out_offset.value_rescaled_to(rate)
+    speed = 1.0
+    for effect in clip.effects:
+        if isinstance(effect, otio.schema.LinearTimeWarp):  # FreezeFrame is one, at speed 0
+            speed *= effect.time_scalar
     cmx = clip.metadata.get("cmx_3600", {})
     meta = clip.metadata.get("storyreel")
     return EditClip(
         position=position, track=track, name=(clip.name or "").strip(), source_path=_source_path(clip),
         reel=cmx.get("reel") or None, rate=float(rate), source_in=max(0, round(start - head)),
         frames=max(1, round(source.duration.value + head + tail)), transition_in=transition,
-        storyreel=dict(meta) if isinstance(meta, Mapping) else {},
+        storyreel=dict(meta) if isinstance(meta, Mapping) else {}, speed=speed,
     )
 
 

@@ -13,7 +13,8 @@ from recut_edits import assert_recut_applied, make_recut_film, recut
 from studio.cut import export_interchange
 from studio.cut.edit_changes import NOT_IN_EDIT, import_edit, plan_edit_import
 from studio.cut.edit_reading import EditImportError
-from studio.project import ProjectDocument
+from studio.project import ProjectDocument, Transition
+from studio.project.commands import edit_shot
 
 
 @pytest.fixture
@@ -247,3 +248,27 @@ def test_an_edit_that_matches_nothing_is_refused(film, tmp_path: Path) -> None:
                                               "changed .*A001_C003_0815.mov"):
         import_edit(film, edl)
     assert _state(film) == before and not film.can_undo
+
+
+def test_an_untouched_fcpxml_export_of_a_cut_only_film_changes_nothing(film, tmp_path: Path) -> None:
+    # the fcpx_xml adapter writes no transitions, so the film has none here (see edit_changes for dissolves in)
+    film.execute(edit_shot("shot_1", transition=Transition()))
+    before = _state(film)
+    plan = import_edit(film, export_interchange(film, tmp_path / "cut.fcpxml", "fcpxml"))
+    assert plan.command is None and {m.rule for m in plan.matches.matched} == {"source file"}
+    assert _state(film) == before
+
+
+def test_black_gaps_and_speed_changes_are_noted_not_lost_silently(film, tmp_path: Path) -> None:
+    timeline = otio.adapters.read_from_file(str(export_interchange(film, tmp_path / "cut.otio", "otio")))
+    track = timeline.video_tracks()[0]
+    blue = next(i for i in track if isinstance(i, otio.schema.Clip) and i.metadata["storyreel"]["shot_id"] == "shot_2")
+    track.insert(list(track).index(blue), otio.schema.Gap(duration=otio.opentime.RationalTime(12, 24)))
+    blue.effects.append(otio.schema.LinearTimeWarp(time_scalar=2.0))
+    edit = tmp_path / "gaps.otio"
+    otio.adapters.write_to_file(timeline, str(edit))
+    plan = import_edit(film, edit, dry_run=True)
+    notes = "\n".join(plan.notes)
+    assert "clip 3 '003 a blue frame' follows 12 frames of black" in notes
+    assert "clip 3 '003 a blue frame' plays at 2x speed" in notes
+    assert "note: clip 3" in "\n".join(plan.report(film.project))
