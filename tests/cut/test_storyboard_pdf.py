@@ -113,3 +113,39 @@ def test_bad_options_and_an_empty_film_fail_clearly_and_write_nothing(film_facto
     with pytest.raises(CutError, match="no shots"):
         export_storyboard_pdf(document, out)
     assert not out.exists() and not list(tmp_path.glob(".board.*"))
+
+
+def test_the_take_frame_is_the_middle_of_the_part_the_cut_uses(tmp_path):
+    from timeline_fixtures import write_solid_clip  # frame i has a white bar at x = 4 i
+
+    from studio.cut.storyboard_panels import panel_picture
+
+    document = board_film(tmp_path, shots=5)
+    shot = document.project.shots[0]
+    take = shot.active()
+    write_solid_clip(document.bundle / take.media, (200, 30, 30), 30)
+    take.trim_in, take.trim_out = 4, 20  # frames 4..19 are in the cut: the middle one is 11
+    warnings: list[str] = []
+    frame = panel_picture(document.project, document.bundle, shot, (160, 90), warnings)
+    bar = [x for x in range(160) if frame[5, x].min() > 200]
+    assert warnings == [] and 44 in bar and min(bar) >= 42 and max(bar) <= 49
+    assert frame[60, 80, 0] > 150 and frame[60, 80, 2] < 80
+
+
+def test_progress_is_reported_per_shot_and_a_cancel_writes_nothing(tmp_path):
+    from engine.progress import Cancelled, CancelToken
+
+    document = board_film(tmp_path, shots=5)
+    seen = []
+    export_storyboard_pdf(document, tmp_path / "board.pdf", progress=seen.append)
+    assert [(p.done, p.total) for p in seen] == [(0, 5), (1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    token = CancelToken()
+
+    def cancel_at_shot_3(progress) -> None:
+        if progress.done == 2:
+            token.cancel()
+
+    out = tmp_path / "cancelled.pdf"
+    with pytest.raises(Cancelled):
+        export_storyboard_pdf(document, out, progress=cancel_at_shot_3, cancel=token)
+    assert not out.exists() and not list(tmp_path.glob(".cancelled.*"))
