@@ -1,4 +1,5 @@
-"""The film's soundtrack: narration placed sample-exactly, music under it ducked, mixed at 48 kHz in numpy."""
+"""The film's soundtrack: narration placed sample-exactly, music and each shot's sound under it ducked, mixed at
+48 kHz in numpy."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.progress import CancelToken
+from studio.sound.loop_fit import fit_to_length
 
 from .ffmpeg_run import decode_audio
-from .plan import CutPlan
+from .plan import CutPlan, PlannedSound
 
 DUCK_ATTACK_SECONDS = 0.15  # the music is down by the time the voice starts
 DUCK_RELEASE_SECONDS = 0.5
@@ -48,9 +50,28 @@ def mix_soundtrack(plan: CutPlan, *, cancel: CancelToken | None = None) -> Mix:
         audio = decode_audio(clip.path, sr, channels=CHANNELS, start=clip.source_in_seconds,
                              duration=clip.duration_seconds, cancel=cancel) * np.float32(10 ** (clip.gain_db / 20))
         _add(ducked if clip.duck else music, audio, round(clip.start_seconds * sr))
+    for sound in plan.sounds:  # ambience ducks under the lines like the music does
+        _add(ducked, shot_sound(sound, sr, cancel), round(sound.start_seconds * sr))
     if spans and np.any(ducked):
         ducked *= duck_gain(n, spans, sr, plan.settings.duck_db)[:, None]
     return Mix(voices + music + ducked, sr, tuple(spans))
+
+
+def shot_sound(sound: PlannedSound, sample_rate: int, cancel: CancelToken | None = None) -> np.ndarray:
+    """A shot's sound take as it sits under the shot: fitted to its length (looped with a crossfade if short),
+    at its level, faded in and out at its edges."""
+    n = round(sound.duration_seconds * sample_rate)
+    clip = decode_audio(sound.path, sample_rate, channels=CHANNELS, cancel=cancel)
+    if n <= 0 or len(clip) == 0:
+        return np.zeros((0, CHANNELS), np.float32)
+    fitted = np.stack([fit_to_length(clip[:, c], n, sample_rate) for c in range(CHANNELS)], axis=1)
+    envelope = np.ones(n, np.float32)
+    k = min(n, max(1, round(sound.fade_in_seconds * sample_rate)))
+    np.minimum(envelope[:k], np.linspace(0.0, 1.0, k, endpoint=False, dtype=np.float32), out=envelope[:k])
+    k = min(n, max(1, round(sound.fade_out_seconds * sample_rate)))
+    np.minimum(envelope[n - k:], np.linspace(0.0, 1.0, k, endpoint=False, dtype=np.float32)[::-1],
+               out=envelope[n - k:])
+    return fitted * (envelope * np.float32(10 ** (sound.gain_db / 20)))[:, None]
 
 
 def _add(into: np.ndarray, clip: np.ndarray, at: int) -> int:

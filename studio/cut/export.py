@@ -149,6 +149,8 @@ def _audio_key(plan: CutPlan) -> str:
         "voices": [[identity(v.path), round(v.start_seconds, 6)] for v in plan.voices if v.path is not None],
         "music": [[identity(m.path), m.start_seconds, m.duration_seconds, m.source_in_seconds, m.gain_db, m.duck]
                   for m in plan.music],
+        "sounds": [[identity(x.path), x.start_seconds, x.duration_seconds, x.gain_db, x.fade_in_seconds,
+                    x.fade_out_seconds] for x in plan.sounds],
     }
     return hashlib.sha256(json.dumps(desc, sort_keys=True).encode()).hexdigest()[:24]
 

@@ -1,7 +1,7 @@
 """Interchange: the cut as OpenTimelineIO (and through its adapters FCPXML and CMX3600 EDL), or subtitles.
 
 One video track (shot clips with source ranges, crossfades as centred SMPTE dissolves, cards as gaps named
-after their text), narration tracks (as many as overlapping lines need) and a music track. Every shot clip's
+after their text), narration tracks (as many as overlapping lines need), a music track and a sound track. Every shot clip's
 metadata carries what made it: shot id, prompt, seed, model, active take and the alternate takes.
 Times are frames at the cut's rate; each take's exact trim at its own rate is in the metadata too.
 """
@@ -70,6 +70,8 @@ def build_timeline(plan: CutPlan, project: Project | None = None) -> otio.schema
         timeline.tracks.append(track)
     if plan.music:
         timeline.tracks.append(_music_track(plan, rate))
+    if plan.sounds:
+        timeline.tracks.append(_sound_track(plan, rate))
     return timeline
 
 
@@ -188,6 +190,28 @@ def _music_track(plan: CutPlan, rate: float) -> otio.schema.Track:
                                       "duck": clip_plan.duck}
         track.append(clip)
         cursor = start + frames
+    return track
+
+
+def _sound_track(plan: CutPlan, rate: float) -> otio.schema.Track:
+    """Each shot's sound under it (crossfaded shots overlap: the later one starts where the earlier ends)."""
+    track = otio.schema.Track(name="Sound", kind=otio.schema.TrackKind.Audio)
+    cursor = 0
+    for sound in sorted(plan.sounds, key=lambda x: x.start_seconds):
+        start = max(cursor, round(sound.start_seconds * rate))
+        end = round((sound.start_seconds + sound.duration_seconds) * rate)
+        if end <= start:
+            continue
+        if start > cursor:
+            track.append(otio.schema.Gap(source_range=_range(0, start - cursor, rate)))
+        offset = start - round(sound.start_seconds * rate)
+        clip = otio.schema.Clip(name=sound.prompt[:60] or Path(sound.media).stem,
+                                media_reference=_reference(sound.path, end - start + offset, rate),
+                                source_range=_range(offset, end - start, rate))
+        clip.metadata["storyreel"] = {"shot_id": sound.shot_id, "sound_take": sound.take_id, "prompt": sound.prompt,
+                                      "gain_db": sound.gain_db}
+        track.append(clip)
+        cursor = end
     return track
 
 

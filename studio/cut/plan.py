@@ -135,6 +135,26 @@ class PlannedMusic:
 
 
 @dataclass(frozen=True)
+class PlannedSound:
+    """A shot's active sound take on its own track: under the shot, at the shot's level, faded at its edges
+    (a short fade at a cut, the whole overlap at a crossfade or a dip)."""
+
+    shot_id: str
+    take_id: str
+    path: Path
+    media: str
+    start_seconds: float
+    duration_seconds: float
+    gain_db: float
+    fade_in_seconds: float
+    fade_out_seconds: float
+    prompt: str = ""
+
+
+SOUND_CUT_FADE_SECONDS = 0.03  # a cut in the picture is a very short fade in the ambience: no click
+
+
+@dataclass(frozen=True)
 class CutPlan:
     title: str
     settings: OutputSettings
@@ -144,6 +164,7 @@ class CutPlan:
     voices: tuple[PlannedVoice, ...] = ()
     music: tuple[PlannedMusic, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    sounds: tuple[PlannedSound, ...] = ()
 
     @property
     def fps(self) -> int:
@@ -198,7 +219,8 @@ def build_plan(project: Project, bundle: Path, *, size: tuple[int, int] | None =
     voices = tuple(_plan_voice(project, bundle, line, placed.get(line.id), warnings) for line in project.lines)
     music = tuple(m for span, clip in zip(layout.music, project.music, strict=True)
                   if (m := _plan_music(project, bundle, clip, span, total / ofps, warnings)))
-    return CutPlan(project.title, settings, total, shots, cards, voices, music, tuple(warnings))
+    sounds = _plan_sounds(project, bundle, shots, ofps, warnings)
+    return CutPlan(project.title, settings, total, shots, cards, voices, music, tuple(warnings), sounds)
 
 
 def _usable_source(bundle: Path, shot: Shot, index: int) -> tuple[Take, SourceClip]:
@@ -296,6 +318,32 @@ def _plan_voice(project: Project, bundle: Path, line, span: LineSpan | None, war
             raise CutError(f"line {line.id}: {exc}") from exc
     return PlannedVoice(line.id, line.shot_id, audio.text or line.text, speaker, start, path, audio.media, audio.id,
                         duration, tuple(audio.timings), speakers)
+
+
+def _plan_sounds(project: Project, bundle: Path, shots: tuple[PlannedShot, ...], fps: int,
+                 warnings: list[str]) -> tuple[PlannedSound, ...]:
+    sounds = []
+    for i, planned in enumerate(shots):
+        shot = project.shots[planned.index]
+        take = shot.active_sound()
+        if take is None or take.status != "ready":
+            continue
+        try:
+            path = resolve_media(bundle, take.media)
+        except UnsafeMediaPath as exc:
+            raise CutError(str(exc)) from exc
+        if not path.is_file():
+            warnings.append(f"shot {planned.index + 1}: sound {take.media} is missing; left out")
+            continue
+        nxt = shots[i + 1].transition if i + 1 < len(shots) else None
+        fade_in = planned.transition.frames / fps if planned.transition.kind != "cut" else SOUND_CUT_FADE_SECONDS
+        fade_out = SOUND_CUT_FADE_SECONDS
+        if nxt is not None and nxt.kind in ("crossfade", "dip_to_black"):
+            fade_out = (nxt.frames if nxt.kind == "crossfade" else nxt.out_frames) / fps
+        sounds.append(PlannedSound(shot.id, take.id, path, take.media, planned.start / fps, planned.frames / fps,
+                                   shot.sound_gain_db, max(SOUND_CUT_FADE_SECONDS, fade_in),
+                                   max(SOUND_CUT_FADE_SECONDS, fade_out), shot.sound_prompt))
+    return tuple(sounds)
 
 
 def _plan_music(project: Project, bundle: Path, clip, span: MusicSpan, film_seconds: float,

@@ -221,6 +221,36 @@ class FrameSource(Doc):
         return self
 
 
+SoundProvider = Literal["offline", "elevenlabs"]
+MAX_SOUND_PROMPT = 1_000  # what ElevenLabs' sound-generation accepts, with room to spare
+
+
+class SoundTake(Doc):
+    """One rendition of a shot's sound prompt: an ambience synthesized offline or one from ElevenLabs, a 16-bit
+    WAV inside the bundle, made at the shot's length (and looped or cut to it in the mix if the shot changes)."""
+
+    id: str = Field(default_factory=lambda: new_id("snd"))
+    media: str
+    provider: SoundProvider = "offline"
+    prompt: str = ""
+    layers: list[str] = Field(default_factory=list)  # offline: the ambiences the prompt's words chose
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    sample_rate: int = Field(default=48_000, ge=1000, le=384_000)
+    duration_samples: int = Field(default=0, ge=0)
+    cache_key: str = ""
+    created_at: str = Field(default_factory=utc_now)
+    status: TakeStatus = "ready"
+
+    @field_validator("media")
+    @classmethod
+    def _media_inside_bundle(cls, value: str) -> str:
+        return check_relative_media_path(value)
+
+    @property
+    def duration_seconds(self) -> float:
+        return self.duration_samples / self.sample_rate
+
+
 class Shot(Doc):
     id: str = Field(default_factory=lambda: new_id("shot"))
     prompt: str = Field(default="", max_length=10_000)
@@ -244,6 +274,11 @@ class Shot(Doc):
     keyframes: list[Keyframe] = Field(default_factory=list)
     active_keyframe: str | None = None  # its media is ``reference``; None = no still (a story card)
     cast: list[str] = Field(default_factory=list)  # ids of the characters and locations in the shot
+    # Its sound (ambience, effects): older files have none, so no schema upgrade is needed.
+    sound_prompt: str = Field(default="", max_length=MAX_SOUND_PROMPT)  # e.g. "waves on rocks, gulls, wind"
+    sound_gain_db: float = Field(default=-18.0, ge=-60, le=12)  # its level in the mix
+    sound_takes: list[SoundTake] = Field(default_factory=list)
+    active_sound_take: str | None = None
 
     @field_validator("start_frame")
     @classmethod
@@ -274,6 +309,12 @@ class Shot(Doc):
     def _active_take_exists(self) -> Shot:
         if self.active_take is not None and all(t.id != self.active_take for t in self.takes):
             object.__setattr__(self, "active_take", self.takes[-1].id if self.takes else None)
+        return self
+
+    @model_validator(mode="after")
+    def _active_sound_take_exists(self) -> Shot:
+        if self.active_sound_take is not None and all(t.id != self.active_sound_take for t in self.sound_takes):
+            object.__setattr__(self, "active_sound_take", self.sound_takes[-1].id if self.sound_takes else None)
         return self
 
     @model_validator(mode="after")
@@ -308,6 +349,10 @@ class Shot(Doc):
         from .errors import NotFound
 
         raise NotFound(f"shot {self.id} has no take {take_id}")
+
+    def active_sound(self) -> SoundTake | None:
+        """The sound take the mix uses: the chosen one, else none."""
+        return next((t for t in self.sound_takes if t.id == self.active_sound_take), None)
 
     def active(self) -> Take | None:
         """The take the cut uses: the chosen one, else none."""
