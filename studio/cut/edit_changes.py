@@ -11,10 +11,11 @@ as they were. Library code: nothing here saves.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.project import commands as cmd
+from studio.project.commands import Change
 from studio.project.document import ProjectDocument
 from studio.project.model import MAX_FPS, MAX_SHOT_SECONDS, Project, Shot, Take, Transition
 
@@ -203,12 +204,32 @@ def _describe(transition: Transition) -> str:
     return "cut" if transition.kind == "cut" else f"{transition.kind} {transition.duration_frames} frames"
 
 
+@dataclass
+class ReorderShots(cmd.Command):
+    """Put the shots in ``order`` in one step (thousands of MoveShots would each search the list); undo restores
+    the order before. Replayed onto a project another program changed, shots it added keep their relative order
+    after the ordered ones, and ids no longer there are skipped."""
+
+    order: list[str]
+    text: str = "Order shots as in the edit"
+    _before: list[str] = field(default_factory=list, repr=False)
+
+    def apply(self, project: Project) -> Change:
+        self._before = [s.id for s in project.shots]
+        _put_in_order(project, self.order)
+        return Change("shots", tuple(self.order))
+
+    def revert(self, project: Project) -> Change:
+        _put_in_order(project, self._before)
+        return Change("shots", tuple(self._before))
+
+
+def _put_in_order(project: Project, order: list[str]) -> None:
+    by_id = {s.id: s for s in project.shots}
+    ordered = [by_id[i] for i in dict.fromkeys(order) if i in by_id]
+    named = set(order)
+    project.shots[:] = ordered + [s for s in project.shots if s.id not in named]
+
+
 def _moves(current: list[str], final: list[str]) -> list[cmd.Command]:
-    """MoveShot commands that turn ``current`` into ``final`` (the same ids), in order."""
-    current = list(current)
-    moves: list[cmd.Command] = []
-    for target, shot_id in enumerate(final):
-        if current[target] != shot_id:
-            current.insert(target, current.pop(current.index(shot_id)))
-            moves.append(cmd.MoveShot(shot_id, target, text="Order shots as in the edit"))
-    return moves
+    return [] if current == final else [ReorderShots(final)]

@@ -11,9 +11,9 @@ import pytest
 from recut_edits import assert_recut_applied, make_recut_film, recut
 
 from studio.cut import export_interchange
-from studio.cut.edit_changes import NOT_IN_EDIT, import_edit, plan_edit_import
+from studio.cut.edit_changes import NOT_IN_EDIT, ReorderShots, import_edit, plan_edit_import
 from studio.cut.edit_reading import EditImportError
-from studio.project import ProjectDocument, Transition
+from studio.project import Project, ProjectDocument, Shot, Transition
 from studio.project.commands import edit_shot
 
 
@@ -272,3 +272,18 @@ def test_black_gaps_and_speed_changes_are_noted_not_lost_silently(film, tmp_path
     assert "clip 3 '003 a blue frame' follows 12 frames of black" in notes
     assert "clip 3 '003 a blue frame' plays at 2x speed" in notes
     assert "note: clip 3" in "\n".join(plan.report(film.project))
+
+
+def test_the_reorder_replays_onto_a_project_another_program_changed() -> None:
+    project = Project(shots=[Shot(id=f"s{i}") for i in range(4)])
+    reorder = ReorderShots(["s3", "s1", "s0", "s2"])
+    reorder.apply(project)
+    assert [s.id for s in project.shots] == ["s3", "s1", "s0", "s2"]
+    reorder.revert(project)
+    assert [s.id for s in project.shots] == ["s0", "s1", "s2", "s3"]
+    # meanwhile s1 was deleted and s9 added elsewhere: the order still applies to what is there
+    fresh = Project(shots=[Shot(id="s0"), Shot(id="s9"), Shot(id="s2"), Shot(id="s3")])
+    reorder.apply(fresh)
+    assert [s.id for s in fresh.shots] == ["s3", "s0", "s2", "s9"]
+    reorder.revert(fresh)
+    assert [s.id for s in fresh.shots] == ["s0", "s9", "s2", "s3"]
