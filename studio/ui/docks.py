@@ -12,7 +12,8 @@ DOCKS: dict[str, tuple[str, Area]] = {
     "storyboard": ("Storyboard", Area.LeftDockWidgetArea),
     "preview": ("Preview", Area.LeftDockWidgetArea),
     "inspector": ("Shot", Area.RightDockWidgetArea),
-    "cast": ("Cast", Area.RightDockWidgetArea),
+    "elements": ("Cast & Locations", Area.RightDockWidgetArea),
+    "cast": ("Voices", Area.RightDockWidgetArea),
     "timeline": ("Timeline", Area.BottomDockWidgetArea),
     "takes": ("Takes", Area.BottomDockWidgetArea),
     "lines": ("Lines", Area.BottomDockWidgetArea),
@@ -46,7 +47,8 @@ def create_docks(window: QMainWindow) -> dict[str, QDockWidget]:
         docks[name] = dock
     window.splitDockWidget(docks["storyboard"], docks["preview"], Qt.Orientation.Horizontal)
     window.splitDockWidget(docks["timeline"], docks["takes"], Qt.Orientation.Vertical)
-    window.tabifyDockWidget(docks["inspector"], docks["cast"])
+    window.tabifyDockWidget(docks["inspector"], docks["elements"])
+    window.tabifyDockWidget(docks["elements"], docks["cast"])
     window.tabifyDockWidget(docks["takes"], docks["lines"])
     window.tabifyDockWidget(docks["lines"], docks["queue"])
     window.tabifyDockWidget(docks["queue"], docks["history"])

@@ -28,6 +28,7 @@ from studio.project.element_commands import AddKeyframe
 from studio.project.model import ASPECTS, CAMERA_MOVES, MAX_SHOT_SECONDS, Keyframe, new_seed
 from studio.project.reference_image import check_reference_image
 
+from .cast_chips import CastChips
 from .continuity_fields import ContinuityFields
 from .icons import icon
 from .session import ProjectSession
@@ -181,6 +182,8 @@ class ShotInspector(QStackedWidget):
         self.continuity = ContinuityFields(self.session, page)
         self.continuity.error.connect(self.error)
         form.addRow(self.continuity)
+        self.cast = CastChips(self.session, page)
+        form.addRow("In this shot", self.cast)
 
         self.backend = QComboBox(page)
         for label, value in BACKENDS:
@@ -274,6 +277,7 @@ class ShotInspector(QStackedWidget):
             self.reference.show_image(path)
             self.reference_clear.setEnabled(shot.reference is not None)
             self.continuity.load(shot)
+            self.cast.load(shot)
         finally:
             self._loading = False
 
