@@ -25,8 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Without an action option, gives every line that needs audio a take in its speaker's voice.")
     voice.add_argument("path", nargs="?", help="the project bundle")
     voice.add_argument("--provider", choices=("espeak", "elevenlabs"),
-                       help="espeak: an offline draft of every line; elevenlabs: only ElevenLabs voices "
-                            "(default: each character's own voice)")
+                       help="espeak: an offline draft of every line; elevenlabs: only ElevenLabs voices, cast "
+                            "from your library for characters still on offline voices (default: each character's "
+                            "own voice)")
     voice.add_argument("--line", action="append", dest="lines", metavar="ID", help="narrate this line (repeatable)")
     voice.add_argument("--force", action="store_true", help="make new takes even where matching audio exists")
     voice.add_argument("--yes", "-y", action="store_true", help="send to ElevenLabs without asking")
@@ -44,7 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     voice.add_argument("--search", help="with --list-voices: only voices whose name contains TEXT")
     voice.add_argument("--page", metavar="TOKEN", help="with --list-voices: the page token a previous listing printed")
     voice.add_argument("--page-size", type=int, default=50, metavar="N")
-    voice.add_argument("--model", help="with --set-voice: the provider's model id (ElevenLabs)")
+    voice.add_argument("--model", help="with --set-voice: the provider's model id (ElevenLabs); with --provider "
+                                        "elevenlabs: the model of the voices it casts (eleven_v3 acts on "
+                                        "(whispering) and other directions)")
     voice.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
                        help="with --set-voice: a voice setting, e.g. rate=150, pitch=60, stability=0.4 (repeatable)")
     voice.add_argument("--apply", action="store_true", help="with --fit: lengthen the shots as proposed")
@@ -94,6 +97,9 @@ def _narrate(document: ProjectDocument, args: argparse.Namespace) -> int:
     if not document.project.lines:
         print("no lines to narrate: add one with `storyreel line add PATH SHOT_ID --text ...`")
         return 0
+    cast: dict[str, str] = {}
+    if args.provider == "elevenlabs":
+        cast = _cast_elevenlabs(document, args)
     line_ids = args.lines if args.lines else (None if args.force else lines_needing_audio(document, provider=provider))
     if line_ids == []:
         print(f"all {len(document.project.lines)} line(s) already have audio (use --force for new takes)")
@@ -116,7 +122,8 @@ def _narrate(document: ProjectDocument, args: argparse.Namespace) -> int:
     if args.json:
         print_json({"narrated": report.narrated, "reused": report.reused, "unchanged": report.unchanged,
                     "failed": report.failed, "not_attempted": report.not_attempted,
-                    "voices_assigned": report.voices_assigned, "characters_billed": report.characters_billed,
+                    "voices_assigned": report.voices_assigned, "voices_cast": cast,
+                    "characters_billed": report.characters_billed,
                     "audio_seconds": round(report.audio_seconds, 3),
                     "synthesis_seconds": round(report.synthesis_seconds, 3)})
     else:
@@ -133,6 +140,19 @@ def _narrate(document: ProjectDocument, args: argparse.Namespace) -> int:
             print(f"stopped: {len(report.not_attempted)} line(s) left for later "
                   f"(run `storyreel voice {args.path}` again)", file=sys.stderr)
     return 0 if report.ok else 1
+
+
+def _cast_elevenlabs(document: ProjectDocument, args: argparse.Namespace) -> dict[str, str]:
+    """Library voices for the cast members still on offline voices; the mapping is printed (and saved with the
+    project when the command ends)."""
+    from studio.voice import get_provider
+    from studio.voice.auto_cast import cast_voices
+
+    provider = get_provider("elevenlabs", **({"base_url": args.base_url} if args.base_url else {}))
+    casting = cast_voices(document, provider, line_ids=args.lines, model_id=args.model)
+    for text in casting.report():
+        print(shown(text), file=sys.stderr if args.json else sys.stdout)
+    return {c.character_name: c.voice.voice_id for c in casting.choices}
 
 
 def _progress_bar(total: int) -> Any:

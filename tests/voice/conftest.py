@@ -83,10 +83,22 @@ class FakeElevenLabs:
                "labels": {"gender": gender, "accent": "american"}, "description": f"{name}'s voice"}
               for i, (name, gender) in enumerate([("Rachel", "female"), ("Adam", "male"), ("Bella", "female"),
                                                   ("Josh", "male"), ("Elli", "female")])]
+    # A voice library as the API labels it (gender, age, accent, descriptive words, use case): set ``voices``.
+    LIBRARY = [{"voice_id": f"lib{i:02d}", "name": name, "category": "premade", "description": description,
+                "labels": {"gender": gender, "age": age, "accent": accent, "descriptive": description,
+                           "use_case": use}}
+               for i, (name, gender, age, accent, description, use) in enumerate([
+                   ("Aria", "female", "young", "american", "bright", "conversational"),
+                   ("George", "male", "middle_aged", "british", "warm", "narrative_story"),
+                   ("Bill", "male", "old", "american", "weathered", "narrative_story"),
+                   ("Charlie", "male", "young", "australian", "casual", "conversational"),
+                   ("Dorothy", "female", "old", "british", "gravelly", "characters_animation"),
+                   ("Lily", "female", "middle_aged", "british", "raspy", "narrative_story")])]
 
     def __init__(self) -> None:
         self.requests: list[Received] = []
         self.faults: deque[Fault] = deque()
+        self.voices: list[dict[str, Any]] = list(self.VOICES)  # what /v1/voices and /v2/voices list
         self.force_mp3 = False
         self.v2_missing = False
         self.lock = threading.Lock()
@@ -187,13 +199,13 @@ class FakeElevenLabs:
             self._send(handler, 200, audio, mime)
             return
         if received.method == "GET" and received.path == "/v1/voices":
-            self._json(handler, 200, {"voices": self.VOICES})
+            self._json(handler, 200, {"voices": self.voices})
             return
         if received.method == "GET" and received.path == "/v2/voices" and not self.v2_missing:
             search = received.query.get("search", [""])[0].casefold()
             size = int(received.query.get("page_size", ["10"])[0])
             start = int(received.query.get("next_page_token", ["0"])[0])
-            found = [v for v in self.VOICES if search in v["name"].casefold()]
+            found = [v for v in self.voices if search in v["name"].casefold()]
             page = found[start:start + size]
             more = start + size < len(found)
             self._json(handler, 200, {"voices": page, "has_more": more, "total_count": len(found),
