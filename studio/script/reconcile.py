@@ -36,6 +36,7 @@ from studio.project.model import (
 from .breakdown import PlannedShot, ScriptPlan
 from .card_command import AddCard
 from .casting import VoicePicker, joint_speakers, name_key, narrator_voice
+from .sound_words import sound_prompt
 
 RECORD_KEY = "script_import"
 UNMATCHED = "unmatched"
@@ -116,13 +117,16 @@ def reconcile(project: Project, plan: ScriptPlan, *, source: str, shots_per: str
     plan_ids: list[str] = []
     shot_changed: dict[str, bool] = {}
     old_shots = {shot.id: shot for shot in project.shots}
+    names = frozenset(c.name.casefold() for c in (*plan.cast, *project.cast))  # caps names are not sounds
     for planned in plan.shots:
         old_id = matches.get(len(plan_ids))
         if old_id is None:
             shot = Shot(prompt=planned.prompt, duration_frames=planned.duration_frames, aspect=aspect,
                         seed=new_seed(), scene=planned.heading,
                         transition=planned.transition.model_copy(),
-                        notes="title card from the script's centred text" if planned.kind == "card" else "")
+                        notes="title card from the script's centred text" if planned.kind == "card" else "",
+                        sound_prompt="" if planned.kind == "card" else sound_prompt(planned.text, planned.heading,
+                                                                                      names))
             commands.append(cmd.AddShot(shot, text="Add shot from script"))
             summary.new_shots += 1
             shot_id = shot.id
