@@ -14,6 +14,7 @@ from .breakdown import SHOTS_PER, FitFrames, build_plan
 from .errors import ScriptError
 from .fountain_reader import parse_screenplay
 from .reconcile import ImportSummary, reconcile
+from .script_elements import CastScriptShots
 from .script_file import read_script
 
 
@@ -35,7 +36,7 @@ def import_fountain(document: ProjectDocument, script: Path | str, *, shots_per:
     _check_shot_limit(len(plan.shots), shots_per)
     commands, summary = reconcile(project, plan, source=script.name, shots_per=shots_per)
     _check_shot_limit(len(project.shots) + summary.new_shots, shots_per, kept=len(project.shots))
-    document.execute(cmd.Batch(commands, text=f"Import script {script.name}"))
+    document.execute(cmd.Batch([*commands, CastScriptShots()], text=f"Import script {script.name}"))
     return summary
 
 
