@@ -21,9 +21,9 @@ from typing import Any
 from studio.project import commands as cmd
 from studio.project.document import ProjectDocument
 from studio.project.model import Character, Project, Voice
-from studio.script.casting import ActionMentions, guess_gender
 
 from .errors import VoiceSettingsError
+from .gender_guess import ActionMentions, guess_gender
 from .provider import VoiceInfo, VoiceProvider
 
 CASTING_KEY = "voice_casting"  # project.metadata: character id -> the voice it was cast with, and why
