@@ -93,6 +93,14 @@ def test_render_the_example_film_headless(tmp_path: Path) -> None:
     assert narration, "the offline voice made no narration"
 
 
+def test_the_storyboard_pdf_of_the_example_film(tmp_path: Path) -> None:
+    board = tmp_path / "board.pdf"
+    done = run([str(EXE), "export", str(PACKAGED_EXAMPLE), "--format", "pdf", "-o", str(board)], tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = subprocess.run(["pdftotext", str(board), "-"], capture_output=True, text=True, check=True).stdout
+    assert "The Lighthouse Keeper" in text and "SHOT 1" in text and "Page 1 of" in text
+
+
 @pytest.mark.parametrize("family", ["wan", "ltx"])
 def test_video_models_load_in_the_build(family: str, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
     """diffusers and transformers import pipelines and text encoders lazily, by class name: a tiny checkpoint of
