@@ -48,23 +48,33 @@ class EditImportPlan:
     def unmatched(self) -> tuple[UnmatchedClip, ...]:
         return self.matches.unmatched
 
-    def report(self, project: Project) -> list[str]:
+    def summary(self) -> str:
         rules = Counter(m.rule for m in self.matches.matched)
         how = ", ".join(f"{n} by {rule}" for rule, n in rules.items())
-        lines = [f"{self.source}: {len(self.matches.matched)} of {self.clips} clips matched shots ({how})"]
+        return f"{self.source}: {len(self.matches.matched)} of {self.clips} clips matched shots ({how})"
+
+    def change_lines(self, project: Project) -> list[str]:
+        """What applying changes (or that nothing does)."""
         if self.command is None:
-            lines.append("the project already follows this edit: nothing to change")
-        for update in self.updates:
-            lines.append(f"shot {update.number} {_label(project, update.shot_id)}: {'; '.join(update.changes)}")
+            return ["the project already follows this edit: nothing to change"]
+        lines = [f"shot {u.number} {_label(project, u.shot_id)}: {'; '.join(u.changes)}" for u in self.updates]
         if self.left_out:
             lines.append(f"not in the edit ({len(self.left_out)}; moved after the edited shots and flagged "
                          f"{NOT_IN_EDIT!r}, takes kept):")
             lines.extend(f"  {_label(project, shot_id)}" for shot_id in self.left_out)
+        return lines
+
+    def not_applied_lines(self) -> list[str]:
+        """The clips that matched no shot, and what of the edit the project cannot hold."""
+        lines = []
         if self.unmatched:
             lines.append(f"unmatched clips ({len(self.unmatched)}; not applied):")
             lines.extend(f"  {u.clip.label()}: {u.reason}" for u in self.unmatched)
         lines.extend(f"note: {note}" for note in self.notes)
         return lines
+
+    def report(self, project: Project) -> list[str]:
+        return [self.summary(), *self.change_lines(project), *self.not_applied_lines()]
 
 
 def _label(project: Project, shot_id: str) -> str:
@@ -77,15 +87,16 @@ def edl_rate(project: Project) -> int:
     return project.export.fps or project.fps
 
 
-def plan_edit_import(document: ProjectDocument, path: Path | str) -> EditImportPlan:
-    """Read ``path`` and plan its changes to ``document``'s project; nothing is applied."""
-    edit = read_edit(path, edl_rate=edl_rate(document.project))
+def plan_edit_import(document: ProjectDocument, path: Path | str, *, rate: float | None = None) -> EditImportPlan:
+    """Read ``path`` (an EDL at ``rate``, default ``edl_rate``) and plan its changes; nothing is applied."""
+    edit = read_edit(path, edl_rate=rate or edl_rate(document.project))
     return plan_edit(document.project, edit, Path(path).name)
 
 
-def import_edit(document: ProjectDocument, path: Path | str, *, dry_run: bool = False) -> EditImportPlan:
+def import_edit(document: ProjectDocument, path: Path | str, *, dry_run: bool = False,
+                rate: float | None = None) -> EditImportPlan:
     """Plan and (unless ``dry_run``) apply the edit as one undo step; the caller saves."""
-    plan = plan_edit_import(document, path)
+    plan = plan_edit_import(document, path, rate=rate)
     if plan.command is not None and not dry_run:
         document.execute(plan.command)
     return plan

@@ -93,13 +93,23 @@ def _timeline(path: Path, suffix: str, edl_rate: float) -> otio.schema.Timeline:
     if suffix == ".otio":
         return _first_timeline(otio.adapters.read_from_string(text, adapter_name="otio_json"), path)
     if suffix == ".edl":
-        return _first_timeline(_adapter("cmx_3600").read_from_string(text, rate=edl_rate), path)
+        return _first_timeline(_adapter("cmx_3600").read_from_string(text, rate=_timecode_rate(edl_rate, path)),
+                               path)
     root = ET.fromstring(data)
     if root.tag == "fcpxml":
         return _read_fcpxml(root, path)
     if root.tag == "xmeml":  # Final Cut Pro 7 XML, as Premiere and Resolve write it
         return _first_timeline(_adapter("fcp_xml").read_from_string(text), path)
     raise EditImportError(f"{path.name}: an XML file, but neither FCPXML nor FCP 7 XML (its root is <{root.tag}>)")
+
+
+def _timecode_rate(rate: float, path: Path) -> float:
+    """The SMPTE rate an EDL's timecode runs at (23.976 means 24000/1001)."""
+    nearest = otio.opentime.RationalTime.nearest_valid_timecode_rate(rate)
+    if abs(nearest - rate) > 0.01:
+        raise EditImportError(f"{path.name}: an EDL's timecode cannot run at {rate:g} frames a second; give its "
+                              "rate (23.976, 24, 25, 29.97, 30, 48, 50, 59.94 or 60)")
+    return nearest
 
 
 def _adapter(name: str) -> Any:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from studio.project import StoryreelError
+from studio.project import Project, StoryreelError
 
 from .project_files import start_folder
 from .prompts import Prompts
@@ -36,24 +36,23 @@ EDIT_FILTERS = "Edits (*.otio *.otioz *.fcpxml *.xml *.edl);;All files (*)"
 
 
 class EditImportDialog(QDialog):
-    """The plan's report in two boxes: the changes, and the clips that matched no shot. Apply or Cancel."""
+    """The plan in two boxes: what changes, and what is not applied (unmatched clips, notes). Apply or Cancel."""
 
-    def __init__(self, plan: EditImportPlan, lines: list[str], parent: QWidget | None = None) -> None:
+    def __init__(self, plan: EditImportPlan, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("edit_import_dialog")
         self.setWindowTitle(f"Import edit — {plan.source}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.plan = plan
         layout = QVBoxLayout(self)
-        self.summary = QLabel(lines[0], self)
+        self.summary = QLabel(plan.summary(), self)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        unmatched_start = next((i for i, line in enumerate(lines) if line.startswith("unmatched clips")), len(lines))
-        self.changes = self._box("edit_import_changes", lines[1:unmatched_start] or ["nothing to change"])
+        self.changes = self._box("edit_import_changes", plan.change_lines(project))
         layout.addWidget(self.changes)
-        self.unmatched = self._box("edit_import_unmatched", lines[unmatched_start:]
+        layout.addWidget(QLabel("Not applied:", self))
+        self.unmatched = self._box("edit_import_unmatched", plan.not_applied_lines()
                                    or ["every clip of the edit matched a shot"])
-        layout.addWidget(QLabel("Clips not applied:", self))
         layout.addWidget(self.unmatched)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.apply_button = buttons.addButton("Apply Edit", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -87,7 +86,7 @@ def import_edit(window: Editor, path: Path | None = None) -> EditImportDialog | 
     except (StoryreelError, OSError) as exc:
         window.prompts.error("Cannot import the edit", str(exc))
         return None
-    dialog = EditImportDialog(plan, plan.report(session.project), window if isinstance(window, QWidget) else None)
+    dialog = EditImportDialog(plan, session.project, window if isinstance(window, QWidget) else None)
 
     def apply() -> None:
         if plan.command is None:

@@ -64,3 +64,21 @@ def test_bad_edits_exit_2_with_one_line(cli, tmp_path: Path) -> None:  # type: i
         assert r.returncode == 2, (edit, r.stdout, r.stderr)
         assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr and words in r.stderr, r.stderr
     assert (bundle / "project.json").read_bytes() == before
+
+
+def test_rate_reads_an_edl_at_another_frame_rate(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    film = make_recut_film(tmp_path)
+    edl = tmp_path / "recut.edl"
+    edl.write_text("TITLE: x\nFCM: NON-DROP FRAME\n\n"
+                   "001  AX       V     C        00:00:00:00 00:00:00:12 01:00:00:00 01:00:00:12\n"
+                   "* FROM CLIP NAME: 001 a red frame\n", encoding="utf-8")
+    r = cli("import-edit", str(film.bundle), str(edl), "--dry-run")  # at the project's 24 fps: half a second
+    assert r.returncode == 0, r.stderr
+    assert "shot 1 (shot_0) 'a red frame': take" in r.stdout and "length 24 -> 12 frames" in r.stdout
+    r = cli("import-edit", str(film.bundle), str(edl), "--dry-run", "--rate", "48")  # a quarter of a second
+    assert r.returncode == 0, r.stderr
+    assert "length 24 -> 6 frames" in r.stdout
+    r = cli("import-edit", str(film.bundle), str(edl), "--rate", "12")
+    assert r.returncode == 2 and "timecode cannot run at 12 frames a second" in r.stderr
+    r = cli("import-edit", str(film.bundle), str(edl), "--rate", "fast")
+    assert r.returncode == 2 and "expected frames a second" in r.stderr

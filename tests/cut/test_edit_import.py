@@ -287,3 +287,22 @@ def test_the_reorder_replays_onto_a_project_another_program_changed() -> None:
     assert [s.id for s in fresh.shots] == ["s3", "s0", "s2", "s9"]
     reorder.revert(fresh)
     assert [s.id for s in fresh.shots] == ["s0", "s9", "s2", "s3"]
+
+
+def test_fade_in_and_dips_that_interchange_files_do_not_carry_are_kept(film, tmp_path: Path) -> None:
+    film.execute(edit_shot("shot_0", transition=Transition(kind="crossfade", duration_frames=6)))  # from black
+    film.execute(edit_shot("shot_2", transition=Transition(kind="dip_to_black", duration_frames=8)))
+    before = _state(film)
+    for fmt in ("otio", "edl"):
+        plan = import_edit(film, export_interchange(film, tmp_path / f"cut.{fmt}", fmt))
+        assert plan.command is None and _state(film) == before
+    # moved off the head of the film, the edit shows a cut where the fade from black was
+    timeline = otio.adapters.read_from_file(str(tmp_path / "cut.otio"))
+    track = timeline.video_tracks()[0]
+    red = next(i for i in track if isinstance(i, otio.schema.Clip) and i.metadata["storyreel"]["shot_id"] == "shot_0")
+    track.remove(red)
+    track.append(red)
+    otio.adapters.write_to_file(timeline, str(tmp_path / "red last.otio"))
+    import_edit(film, tmp_path / "red last.otio")
+    assert film.project.shots[-1].id == "shot_0" and film.project.shots[-1].transition.kind == "cut"
+    assert film.project.shot("shot_2").transition.kind == "dip_to_black"
