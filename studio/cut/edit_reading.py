@@ -204,8 +204,9 @@ def _plain(timeline: otio.schema.Timeline, path: Path) -> EditTimeline:
         items = list(track)
         position = gap = 0
         for index, item in enumerate(items):
-            if isinstance(item, otio.schema.Gap):
+            if isinstance(item, otio.schema.Gap) or _is_generated(item):  # black, bars: not a shot
                 gap += round(item.duration().value) if position else 0  # leading black is the timecode start
+                continue
             if not isinstance(item, otio.schema.Clip):
                 continue
             position += 1
@@ -218,6 +219,11 @@ def _plain(timeline: otio.schema.Timeline, path: Path) -> EditTimeline:
     if not clips:
         raise EditImportError(f"{path.name}: the edit has no picture clips")
     return EditTimeline(timeline.name or path.stem, rate, tuple(clips))
+
+
+def _is_generated(item: Any) -> bool:
+    """An EDL's black (BL) or bars event: the cmx_3600 reader makes it a clip of a generator."""
+    return isinstance(item, otio.schema.Clip) and isinstance(item.media_reference, otio.schema.GeneratorReference)
 
 
 def _plain_clip(clip: otio.schema.Clip, track: int, position: int, before: Any, after: Any) -> EditClip:

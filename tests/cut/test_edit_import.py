@@ -306,3 +306,18 @@ def test_fade_in_and_dips_that_interchange_files_do_not_carry_are_kept(film, tmp
     import_edit(film, tmp_path / "red last.otio")
     assert film.project.shots[-1].id == "shot_0" and film.project.shots[-1].transition.kind == "cut"
     assert film.project.shot("shot_2").transition.kind == "dip_to_black"
+
+
+def test_black_in_an_edl_is_a_gap_not_an_unmatched_clip(film, tmp_path: Path) -> None:
+    edl = tmp_path / "slug.edl"
+    edl.write_text("TITLE: slug\nFCM: NON-DROP FRAME\n\n"
+                   "001  AX       V     C        00:00:00:00 00:00:01:00 01:00:00:00 01:00:01:00\n"
+                   "* FROM CLIP NAME: 001 a red frame\n\n"
+                   "002  BL       V     C        00:00:00:00 00:00:00:12 01:00:01:00 01:00:01:12\n\n"
+                   "003  AX       V     C        00:00:00:00 00:00:01:00 01:00:01:12 01:00:02:12\n"
+                   "* FROM CLIP NAME: 002 a green frame\n", encoding="utf-8")
+    plan = import_edit(film, edl)
+    assert not plan.unmatched and len(plan.matches.matched) == 2
+    assert plan.notes == ("clip 2 '002 a green frame' follows 12 frames of black in the edit; the project has no "
+                          "gaps between shots, so it follows the previous shot directly",)
+    assert [s.id for s in film.project.shots[:2]] == ["shot_0", "shot_1"]
