@@ -17,7 +17,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ORDER = ["animatic.py", "engine_overhead.py", "cluster.py", "export.py", "moviepy_export.py", "ui_scale.py", "gpu_engine.py",
-         "gpu_continuity.py", "voice_offline.py"]
+         "gpu_continuity.py", "voice_offline.py", "sound_offline.py"]
 
 
 def run(script: Path) -> list[dict]:

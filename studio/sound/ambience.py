@@ -16,15 +16,19 @@ SAMPLE_RATE = 48_000
 TARGET_RMS = 0.1  # -20 dBFS: the shot's level (Shot.sound_gain_db) sets how loud it sits in the mix
 PEAK_LIMIT = 0.89  # about -1 dBFS
 ACCENT_GAIN = 0.5  # gulls and birds sit over the bed, not on it
+CYCLE_SECONDS = 20  # longer shots repeat a 20 s cycle (work stays bounded; no ear tracks a bed that long)
 
 Rng = np.random.Generator
 
 
 def _spectrum_noise(n: int, rate: int, rng: Rng, shape: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """White noise of ``n`` samples coloured by ``shape(frequency in Hz)`` (amplitude), circularly."""
-    spectrum = np.fft.rfft(rng.standard_normal(n))
-    freqs = np.fft.rfftfreq(n, 1.0 / rate)
-    return np.fft.irfft(spectrum * shape(freqs), n)
+    """Gaussian noise of ``n`` samples coloured by ``shape(frequency in Hz)`` (amplitude), circularly.
+
+    White noise's spectrum is itself white complex Gaussian, so it is drawn directly: one inverse FFT, no forward one.
+    """
+    bins = n // 2 + 1
+    spectrum = rng.standard_normal(bins, dtype=np.float32) + 1j * rng.standard_normal(bins, dtype=np.float32)
+    return np.fft.irfft(spectrum * shape(np.fft.rfftfreq(n, 1.0 / rate)), n)
 
 
 def _spectrum_noise_filter(signal: np.ndarray, rate: int, shape: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
@@ -66,10 +70,16 @@ def _events(n: int, rate: int, rng: Rng, per_second: float, make: Callable[[Rng]
     out = np.zeros(n)
     count = rng.poisson(per_second * n / rate)
     for start in rng.integers(0, n, count):
-        event = make(rng)
-        index = (start + np.arange(len(event))) % n
-        np.add.at(out, index, event)
+        _add_wrapped(out, int(start), make(rng))
     return out
+
+
+def _add_wrapped(out: np.ndarray, start: int, event: np.ndarray) -> None:
+    """``out[start:] += event``, the part past the end wrapping round to the start."""
+    event = event[:len(out)]
+    head = min(len(event), len(out) - start)
+    out[start:start + head] += event[:head]
+    out[:len(event) - head] += event[head:]
 
 
 def _decay(rate: int, seconds: float, rng: Rng) -> np.ndarray:
@@ -134,13 +144,11 @@ def _crowd(n: int, rate: int, rng: Rng) -> np.ndarray:
 def _traffic(n: int, rate: int, rng: Rng) -> np.ndarray:
     rumble = _unit(_spectrum_noise(n, rate, rng, _band(25, 300, 1.0)))
     tyres = _unit(_spectrum_noise(n, rate, rng, _band(300, 4000, 0.5)))
-    t = np.arange(n)
     passing = np.zeros(n)
-    for _ in range(max(1, round(n / rate / 4))):  # a car every ~4 s
-        at = rng.integers(0, n)
+    for _ in range(max(1, round(n / rate / 4))):  # a car every ~4 s, loudest as it passes
         width = rng.uniform(0.8, 2.0) * rate
-        offset = (t - at + n / 2) % n - n / 2  # circular distance
-        passing += np.exp(-0.5 * (offset / width) ** 2)
+        offsets = np.arange(-min(n // 2, int(4 * width)), min(n // 2, int(4 * width)))
+        _add_wrapped(passing, int(rng.integers(0, n)) % n, np.exp(-0.5 * (offsets / width) ** 2))
     return rumble * 0.7 + tyres * (0.2 + passing)
 
 
@@ -198,21 +206,24 @@ def synthesize(kinds: list[str] | tuple[str, ...], n_samples: int, seed: int,
                sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """``kinds`` layered, ``n_samples`` long at ``sample_rate``: float32 mono at RMS ``TARGET_RMS``, peaks limited.
 
-    The layers are made circular over ``fast_length(n_samples)`` and cut to ``n_samples``: at a fast length the
-    result loops with no seam at all; otherwise it is a seamless stretch that ``loop_fit`` loops with a crossfade.
+    The layers are made circular over ``fast_length(n_samples)`` (at most a ``CYCLE_SECONDS`` cycle, repeated for
+    longer shots) and cut to ``n_samples``: at a fast length the result loops with no seam at all; otherwise it is
+    a seamless stretch that ``loop_fit`` loops with a crossfade.
     """
     unknown = [k for k in kinds if k not in LAYERS]
     if unknown or not kinds:
         raise ValueError(f"unknown ambience {unknown or kinds!r}; known: {', '.join(KINDS)}")
     if n_samples < 1:
         raise ValueError("an ambience needs at least one sample")
-    n = fast_length(n_samples)
+    n = fast_length(min(n_samples, CYCLE_SECONDS * sample_rate))
     beds = [k for k in kinds if k not in ACCENTS]
     mix = np.zeros(n)
     for kind in dict.fromkeys(kinds):
         rng = np.random.default_rng([seed % 2**63, KINDS.index(kind)])
         gain = ACCENT_GAIN if kind in ACCENTS and beds else 1.0
         mix += gain * _unit(LAYERS[kind](n, sample_rate, rng))
+    if n < n_samples:  # a long shot repeats one circular cycle: the joins are seamless by construction
+        mix = np.tile(mix, -(-n_samples // n))
     mix = _unit(mix[:n_samples]) * TARGET_RMS
     peak = float(np.abs(mix).max())
     if peak > PEAK_LIMIT:  # a soft knee: tanh keeps loud events from clipping without touching the bed

@@ -12,10 +12,10 @@ FALLBACK = "room"  # a prompt with no word we know still gets air, never silence
 WORDS: dict[str, tuple[str, ...]] = {}
 for _kind, _words in {
     "rain": "rain rains raining rainy drizzle downpour shower showers raindrops drops drip dripping wet "
-            "thunderstorm storm stormy",
+            "thunderstorm thunder storm stormy",
     "sea": "sea seas ocean waves wave surf shore shoreline beach tide tides swell swells breakers coast coastal "
            "harbour harbor jetty pier rocks surge splash lapping",
-    "wind": "wind winds windy gust gusts gusting breeze gale howling blowing blustery storm stormy draught draft "
+    "wind": "wind winds windy gust gusts gusting breeze gale howling blowing blustery storm stormy thunder draught draft "
             "headland cliff clifftop moor",
     "fire": "fire fires fireplace hearth flames flame crackling crackle campfire bonfire stove embers burning",
     "room": "room interior indoors inside hum humming quiet silence still stillness tone kitchen office "

@@ -98,3 +98,14 @@ def test_several_keywords_are_layered() -> None:
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown ambience"):
         synthesize(["whale song"], 100, seed=0)
+
+
+def test_a_long_shot_repeats_one_seamless_cycle() -> None:
+    from studio.sound.ambience import CYCLE_SECONDS
+
+    n = 45 * SAMPLE_RATE
+    x = synthesize(["rain", "gulls"], n, seed=8)
+    cycle = fast_length(CYCLE_SECONDS * SAMPLE_RATE)
+    assert len(x) == n
+    assert np.allclose(x[:cycle], x[cycle:2 * cycle])
+    assert seam_click(x, [cycle, 2 * cycle]) < 1.5
