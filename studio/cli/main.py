@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "studio.cli.models_commands",  # models, models download
     "studio.cli.engine_commands",  # engine status
     "studio.cli.voice_command",  # voice
+    "studio.cli.sound_command",  # sound
     "studio.cli.render_commands",  # render, export
     "studio.cli.studio_command",  # studio
 )

@@ -93,7 +93,21 @@ def _shot_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cast", action="append", metavar="NAME",
                         help="a character or location in the shot (repeat for more; `storyreel cast add` makes one)")
     parser.add_argument("--no-cast", action="store_true", help="nobody and nowhere named (clears --cast)")
+    parser.add_argument("--sound", metavar="TEXT", help='what the shot sounds like, e.g. "waves on rocks, gulls, wind" '
+                                                        '(made by `storyreel sound`); "" for none')
+    parser.add_argument("--sound-level", type=_parse_sound_level, metavar="DB",
+                        help="the level of the shot's sound in the mix, in dB (default -18)")
     add_frame_options(parser)
+
+
+def _parse_sound_level(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a level in dB (e.g. -18), got {text!r}") from None
+    if not -60 <= value <= 12 or value != value:
+        raise argparse.ArgumentTypeError(f"sound level {text!r} must be between -60 and 12 dB")
+    return value
 
 
 def new_project(args: argparse.Namespace) -> int:
@@ -127,6 +141,10 @@ def _shot_values(args: argparse.Namespace, document: ProjectDocument) -> dict[st
         values["aspect"] = args.aspect
     if args.notes is not None:
         values["notes"] = args.notes
+    if args.sound is not None:
+        values["sound_prompt"] = args.sound.strip()
+    if args.sound_level is not None:
+        values["sound_gain_db"] = args.sound_level
     if args.ref is not None:
         check_reference_image(args.ref)
         assert document.bundle is not None

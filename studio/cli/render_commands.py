@@ -113,11 +113,13 @@ def render_command(args: argparse.Namespace) -> int:
     _check_render_outputs(args, document)
     missing_shots = shots_missing_takes(document.project, bundle)
     missing_lines = lines_missing_audio(document.project, bundle)
+    missing_sounds = _shots_needing_sound(document)
     if missing_shots and args.no_generate:
         raise CutError(f"{len(missing_shots)} shot(s) have no usable take (first: {missing_shots[0]}); "
                        "run without --no-generate or `storyreel generate`")
     token = CancelToken()
-    bar = _OneBar({"generate": 6.0 * bool(missing_shots), "narrate": 1.0 * bool(missing_lines), "export": 2.0})
+    bar = _OneBar({"generate": 6.0 * bool(missing_shots), "narrate": 1.0 * bool(missing_lines),
+                   "sound": 0.5 * bool(missing_sounds), "export": 2.0})
     try:
         with _ctrl_c_cancels(token):
             try:
@@ -125,6 +127,10 @@ def render_command(args: argparse.Namespace) -> int:
                     _generate(document, bar.phase("generate"), token, args)
                 if missing_lines:
                     _narrate(document, bar.phase("narrate"), token)
+                if missing_sounds:  # offline ambience; `storyreel sound --provider elevenlabs` for effects
+                    from studio.sound import make_sounds
+
+                    make_sounds(document, missing_sounds, progress=bar.phase("sound"), cancel=token)
             finally:
                 if document.dirty:  # takes and audio made before a failure or a cancel are kept
                     document.save()
@@ -183,6 +189,13 @@ def _generate(document: ProjectDocument, progress: ProgressCallback, cancel: Can
     finally:
         if client is not None:
             client.close(keep_pending=False)
+
+
+def _shots_needing_sound(document: ProjectDocument) -> list[str]:
+    from studio.sound import shots_needing_sound
+
+    assert document.bundle is not None
+    return shots_needing_sound(document.project, document.bundle)
 
 
 def _narrate(document: ProjectDocument, progress: ProgressCallback, cancel: CancelToken) -> None:

@@ -39,6 +39,14 @@ def tone_samples(seconds: float, rate: int) -> np.ndarray:
     return (buzz * syllables * 6000).astype(np.int16)
 
 
+def effect_samples(seconds: float, rate: int) -> np.ndarray:
+    """A sound-effect test signal: low-passed noise riding on a ramp, so its end is far from its start (a clip
+    looped naively would click at the seam)."""
+    n = int(seconds * rate)
+    noise = np.convolve(np.random.default_rng(n).standard_normal(n), np.ones(8) / 8, mode="same")
+    return (noise * 3000 + np.linspace(-6000, 6000, n)).astype(np.int16)
+
+
 def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as handle:
@@ -198,6 +206,20 @@ class FakeElevenLabs:
             audio, mime = self._audio(0.8, output_format)
             self._send(handler, 200, audio, mime)
             return
+        if received.method == "POST" and received.path == "/v1/sound-generation":
+            body = received.json or {}
+            if not str(body.get("text", "")).strip():
+                self._json(handler, 422, {"detail": [{"loc": ["body", "text"], "msg": "Field required",
+                                                       "type": "missing"}]})
+                return
+            seconds = body.get("duration_seconds") or 5.0
+            if not 0.5 <= seconds <= 30:
+                self._json(handler, 422, {"detail": [{"loc": ["body", "duration_seconds"],
+                                                       "msg": "Input should be between 0.5 and 30"}]})
+                return
+            audio, mime = self._audio(seconds, output_format, effect_samples)
+            self._send(handler, 200, audio, mime)
+            return
         if received.method == "GET" and received.path == "/v1/voices":
             self._json(handler, 200, {"voices": self.voices})
             return
@@ -213,10 +235,10 @@ class FakeElevenLabs:
             return
         self._json(handler, 404, {"detail": {"status": "not_found", "message": f"no route {received.path}"}})
 
-    def _audio(self, seconds: float, output_format: str) -> tuple[bytes, str]:
+    def _audio(self, seconds: float, output_format: str, signal: Any = tone_samples) -> tuple[bytes, str]:
         kind, rate_text = output_format.split("_")[:2]
         rate = int(rate_text)
-        samples = tone_samples(seconds, rate)
+        samples = signal(seconds, rate)
         if self.force_mp3 or kind == "mp3":
             return mp3_bytes(samples, rate), "audio/mpeg"
         if kind == "pcm":
