@@ -200,12 +200,30 @@ class ShotInspector(QStackedWidget):
         self.notes.setPlaceholderText("Notes for yourself (not sent to the engine)")
         self.notes.setFixedHeight(60)
         form.addRow("Notes", self.notes)
+
+        sound_row = QHBoxLayout()
+        self.sound = QLineEdit(page)
+        self.sound.setPlaceholderText("What it sounds like: waves on rocks, gulls, wind…")
+        self.sound.setAccessibleName("Sound prompt")
+        self.sound.setToolTip("Offline, its words pick the ambiences (rain, sea, wind, fire, room, crowd, traffic, "
+                              "gulls, birds); with ElevenLabs it is the sound effect's prompt (storyreel sound)")
+        self.sound_level = QDoubleSpinBox(page)
+        self.sound_level.setRange(-60.0, 12.0)
+        self.sound_level.setDecimals(1)
+        self.sound_level.setSuffix(" dB")
+        self.sound_level.setKeyboardTracking(False)
+        self.sound_level.setAccessibleName("Sound level")
+        sound_row.addWidget(self.sound, 1)
+        sound_row.addWidget(self.sound_level)
+        form.addRow("Sound", sound_row)
         outer.addStretch(1)
 
         self.prompt.textChanged.connect(lambda: self._edit("prompt", self.prompt.toPlainText(), typing=True))
         self.negative.textChanged.connect(
             lambda: self._edit("negative_prompt", self.negative.toPlainText(), typing=True))
         self.notes.textChanged.connect(lambda: self._edit("notes", self.notes.toPlainText(), typing=True))
+        self.sound.textEdited.connect(lambda text: self._edit("sound_prompt", text.strip(), typing=True))
+        self.sound_level.valueChanged.connect(lambda value: self._edit("sound_gain_db", round(value, 1)))
         self.duration.valueChanged.connect(self._duration_edited)
         self.aspect.currentTextChanged.connect(lambda text: self._edit("aspect", text))
         self.seed.textEdited.connect(self._seed_edited)
@@ -217,7 +235,7 @@ class ShotInspector(QStackedWidget):
         self.reference.fileDropped.connect(self.set_reference)
         self.reference_choose.clicked.connect(self._choose_reference)
         self.reference_clear.clicked.connect(lambda: self._edit("reference", None))
-        for widget in (self.prompt, self.negative, self.notes, self.seed, self.model):
+        for widget in (self.prompt, self.negative, self.notes, self.seed, self.model, self.sound):
             widget.installEventFilter(self)
         return page
 
@@ -258,6 +276,9 @@ class ShotInspector(QStackedWidget):
             _set_text(self.prompt, shot.prompt)
             _set_text(self.negative, shot.negative_prompt)
             _set_text(self.notes, shot.notes)
+            if self.sound.text().strip() != shot.sound_prompt:
+                self.sound.setText(shot.sound_prompt)
+            self.sound_level.setValue(shot.sound_gain_db)
             self.duration.setValue(shot.duration_frames / self.session.project.fps)
             self.aspect.setCurrentText(shot.aspect)
             if self.seed.text() != str(shot.seed):

@@ -185,3 +185,13 @@ def test_the_committed_bundle_matches_its_build_script(example: Project) -> None
         sys.path[:] = saved_path
         for name in ("make_example", "example_stills", "example_paint", "example_music"):
             sys.modules.pop(name, None)
+
+
+def test_every_shot_has_a_sound_its_words_name(example: Project) -> None:
+    from studio.sound.keywords import layers_for, matched_words
+
+    for shot in example.shots:
+        assert matched_words(shot.sound_prompt), f"{shot.id}: no ambience in {shot.sound_prompt!r}"
+        assert -30 <= shot.sound_gain_db <= -6 and not shot.sound_takes, shot.id  # the demo makes the takes
+    storm = example.shot("shot_05_storm")
+    assert {"rain", "wind", "sea"} <= set(layers_for(storm.sound_prompt))
