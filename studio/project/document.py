@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import store
-from .commands import Change, Command, SetFields
+from .commands import Change, Command
 from .errors import ProjectError, StoryreelError
 from .model import Project
 from .model_limits import check_loadable
@@ -132,6 +132,11 @@ class ProjectDocument:
     def dirty(self) -> bool:
         return self._revision != self._saved_revision
 
+    @property
+    def revision(self) -> int:
+        """Bumps on every change (apply, revert, reload): what a view derived from the project can be keyed by."""
+        return self._revision
+
     def mark_dirty(self) -> None:
         self._revision += 1
 
@@ -155,9 +160,9 @@ class ProjectDocument:
             change = command.apply(self.project)
         except ValidationError as exc:
             raise store.validation_error(exc, None) from exc
-        # A field edit of a shot, take, line... is validated on assignment by the same model; anything else
-        # (adds, removes, batches, edits of the project's own fields) re-runs the loader's validation.
-        if not isinstance(command, SetFields) or command.kind == "project":
+        # A field edit of a shot, take, line... is validated on assignment by the same model, and a few structural
+        # edits check what they can break (``Command.verify``); anything else re-runs the loader's validation.
+        if not command.verify(self.project):
             try:
                 check_loadable(self.project)
             except ProjectError:

@@ -539,7 +539,8 @@ class Project(Doc):
         raise NotFound(f"no shot {shot_id!r} in this project (see `storyreel shot list`)")
 
     def shot_index(self, shot_id: str) -> int:
-        return self.shots.index(self.shot(shot_id))
+        self.shot(shot_id)  # raises NotFound; on return the position table holds the shot's checked index
+        return self._positions["shots"][shot_id]  # (list.index would compare pydantic models field by field)
 
     def line(self, line_id: str) -> Line:
         line = self._find("lines", self.lines, line_id)

@@ -8,8 +8,9 @@ sits at its shot's start plus its offset; a music clip's ``start_frame`` counts 
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from studio.project import Line, Project, Shot
 
@@ -178,6 +179,27 @@ def has_picture(shot: Shot) -> bool:
     """The shot's active take is ready to show; otherwise the film shows the shot's story card."""
     take = shot.active()
     return take is not None and take.status == "ready"
+
+
+class _Revisioned(Protocol):
+    project: Project
+
+    @property
+    def revision(self) -> int: ...
+
+
+_by_document: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def document_layout(document: _Revisioned) -> TimelineLayout:
+    """The layout of a document's project, computed once per revision: after an edit the timeline, the preview
+    and the tools all ask for it (each computation is ~15 ms at 3,000 shots)."""
+    cached = _by_document.get(document)
+    if cached is not None and cached[0] == document.revision and cached[1] is document.project:
+        return cached[2]
+    layout = compute_layout(document.project)
+    _by_document[document] = (document.revision, document.project, layout)
+    return layout
 
 
 def compute_layout(project: Project) -> TimelineLayout:

@@ -33,8 +33,8 @@ def copy_of(shot: Shot, **changes: Any) -> Shot:
 
 def shot_under(project: Project, playhead: int, among: list[str] | None = None) -> str | None:
     """The shot the film shows at ``playhead`` (the incoming one in a crossfade), preferring one of ``among``."""
-    layout = compute_layout(project)
-    hits = [s.shot_id for s in layout.shots if s.start <= playhead < s.end]
+    starts = shot_film_starts(project)
+    hits = [s.id for s in project.shots if starts[s.id] <= playhead < starts[s.id] + s.duration_frames]
     preferred = [i for i in hits if among and i in among]
     return (preferred or hits or [None])[-1]
 
@@ -121,6 +121,9 @@ class ShiftMarkers(Command):
         project.export.range_in, project.export.range_out = self._old_range
         return Change("markers", tuple(self.deltas))
 
+    def verify(self, project: Project) -> bool:
+        return True  # every frame was assigned through the model's own validation
+
 
 def ripple_delete(project: Project, shot_ids: list[str]) -> Command | None:
     """Take the shots out of the cut and close the gap: later shots, markers and I/O marks move up.
@@ -128,13 +131,14 @@ def ripple_delete(project: Project, shot_ids: list[str]) -> Command | None:
     The shots' lines go with them (they were heard over that picture); their takes' files stay on disk, and
     undo puts shots, takes and lines back exactly.
     """
-    layout = compute_layout(project)
-    doomed = {s.shot_id: s for s in layout.shots if s.shot_id in set(shot_ids)}
+    chosen = set(shot_ids)
+    starts = shot_film_starts(project)
+    doomed = {s.id: (starts[s.id], starts[s.id] + s.duration_frames) for s in project.shots if s.id in chosen}
     if not doomed:
         return None
 
     def removed_before(frame: int) -> int:
-        return sum(min(s.end, frame) - s.start for s in doomed.values() if s.start < frame)
+        return sum(min(end, frame) - start for start, end in doomed.values() if start < frame)
 
     deltas = {m.id: -removed_before(m.frame) for m in project.markers if removed_before(m.frame)}
     export = project.export
@@ -259,6 +263,9 @@ class ReorderShots(Command):
         self._arrange(project, self._before)
         return Change("shots", tuple(self._before))
 
+    def verify(self, project: Project) -> bool:
+        return True  # the same shots in another order
+
     @staticmethod
     def _arrange(project: Project, order: list[str]) -> None:
         by_id = {s.id: s for s in project.shots}
@@ -308,6 +315,13 @@ class AddMarker(Command):
         project.markers[:] = [m for m in project.markers if m.id != self.marker.id]
         return Change("markers", (self.marker.id,))
 
+    def verify(self, project: Project) -> bool:
+        try:
+            project._unique_ids()  # the marker itself was validated when it was made
+        except ValueError:
+            return False
+        return True
+
 
 @dataclass
 class EditMarker(Command):
@@ -335,6 +349,9 @@ class EditMarker(Command):
         marker.name, marker.frame = self._old
         return Change("markers", (self.marker_id,))
 
+    def verify(self, project: Project) -> bool:
+        return True  # assigned through the model's own validation
+
     def merge(self, other: Command) -> bool:
         if isinstance(other, EditMarker) and self.merge_key and other.merge_key == self.merge_key:
             self.name, self.frame = other.name, other.frame
@@ -359,6 +376,9 @@ class RemoveMarker(Command):
         assert self._marker is not None
         project.markers.insert(self._at, self._marker)
         return Change("markers", (self.marker_id,))
+
+    def verify(self, project: Project) -> bool:
+        return True
 
 
 def _marker(project: Project, marker_id: str) -> Marker:

@@ -104,27 +104,29 @@ def cut_sequence(project: Project, layout: TimelineLayout | None = None) -> Play
     for card in layout.title_and_credits():
         if card.kind == "title":
             pieces.append(_card_piece(card))
-    for i, span in enumerate(layout.shots):
-        shot = project.shots[span.index]
-        label = f"Shot {span.index + 1}"
-        into = transitions.get(span.shot_id)
-        after = transitions.get(layout.shots[i + 1].shot_id) if i + 1 < len(layout.shots) else None
+    shots, spans, fps = project.shots, layout.shots, project.fps
+    # Positional arguments: a 3,000-shot film rebuilds this on every edit (bench/ui_scale.py).
+    for i, span in enumerate(spans):
+        shot = shots[span.index]
+        shot_id = shot.id
+        into = transitions.get(shot_id) if transitions else None
+        after = transitions.get(spans[i + 1].shot_id) if transitions and i + 1 < len(spans) else None
         blend = into.end - into.start if into is not None and into.kind == "crossfade" else 0
         fade_in = into.end - into.boundary if into is not None and into.kind in ("fade_in", "dip_to_black") else 0
         fade_out = after.boundary - after.start if after is not None and after.kind == "dip_to_black" else 0
-        timing = dict(start=span.start, length=span.duration, label=label, shot_id=shot.id, fade_in=fade_in,
-                      fade_out=fade_out, blend_in=blend)
+        label = f"Shot {span.index + 1}"
         take = shot.active()
-        if span.shot_id in story or take is None or take.frame_count <= 0:
-            card = story.get(span.shot_id) or CardSpan(f"story:{shot.id}", "story", shot.prompt, span.start,
-                                                       span.duration, shot.id)
-            pieces.append(Piece("card", card=card, **timing))
+        if shot_id in story or take is None or take.frame_count <= 0:
+            card = story.get(shot_id) or CardSpan(f"story:{shot_id}", "story", shot.prompt, span.start,
+                                                  span.duration, shot_id)
+            pieces.append(Piece("card", span.start, span.duration, label, shot_id, None, None, 0, 1, 1.0, card,
+                                fade_in, fade_out, blend))
             continue
         out = take.trim_out if take.trim_out is not None else take.frame_count
-        pieces.append(Piece("take", take_id=take.id, media=take.media, source_in=take.trim_in,
-                            source_out=min(out, take.frame_count), ratio=(take.fps or project.fps) / project.fps,
-                            card=CardSpan(f"story:{shot.id}", "story", shot.prompt, span.start, span.duration,
-                                          shot.id), **timing))
+        fallback = CardSpan(f"story:{shot_id}", "story", shot.prompt, span.start, span.duration, shot_id)
+        pieces.append(Piece("take", span.start, span.duration, label, shot_id, take.id, take.media, take.trim_in,
+                            min(out, take.frame_count), (take.fps or fps) / fps, fallback, fade_in, fade_out,
+                            blend))
     for card in layout.title_and_credits():
         if card.kind == "credits":
             pieces.append(_card_piece(card))

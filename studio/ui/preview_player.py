@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QGraphicsPixmapItem, QHBoxLayout, QLabel, QToolBut
 
 from studio.project import StoryreelError
 from studio.timeline.film_frames import FilmFramePainter
+from studio.timeline.layout import document_layout
 from studio.timeline.playback_sequence import Piece, PlaybackSequence, cut_sequence, take_sequence
 from studio.ui.timeline.filmstrip import rgb_to_qimage
 from studio.ui.timeline.timecode import format_timecode
@@ -200,7 +201,7 @@ class PreviewPlayer(QWidget):
 
     def _load_cut(self) -> None:
         project = self.session.project
-        self.sequence = cut_sequence(project)
+        self.sequence = cut_sequence(project, document_layout(self.session.document))  # the timeline's layout
         self.take_ref = None
         self.title.setText(f"Cut · {project.title}")
         self._update_marks()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QInputDialog, QMenu
 
 from studio.project import StoryreelError
 from studio.timeline import nle_edits
-from studio.timeline.layout import TimelineLayout, compute_layout
+from studio.timeline.layout import TimelineLayout, compute_layout, document_layout
 from studio.timeline.snapping import snap, snap_points
 
 from . import style
@@ -256,7 +256,7 @@ class TimelineView(QGraphicsView):
         self._sync_timer.stop()
         project = self.session.project
         old_lanes = self._layout.voice_lanes
-        self._layout = layout = compute_layout(project)
+        self._layout = layout = document_layout(self.session.document)  # the preview shares this one
         self.track_geometry.voice_lanes = layout.voice_lanes
         if layout.voice_lanes != old_lanes:
             self.resetCachedContent()
