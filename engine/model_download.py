@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import threading
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class DownloadPlan:
     file_sizes: dict[str, int]
     missing: dict[str, int] = field(default_factory=dict)  # files not yet in the store -> size
     free_bytes: int = 0
+    allow_patterns: tuple[str, ...] | None = None  # only these files of the repo (None = all of them)
 
     @property
     def total_bytes(self) -> int:
@@ -66,8 +68,11 @@ class DownloadPlan:
         return sum(self.missing.values())
 
 
-def plan_download(store: ModelStore, repo_id: str, revision: str | None = None) -> DownloadPlan:
-    """Ask the Hub what the repo holds (files, sizes, commit) and what of it is not in the store yet."""
+def plan_download(store: ModelStore, repo_id: str, revision: str | None = None,
+                  allow_patterns: tuple[str, ...] | None = None) -> DownloadPlan:
+    """Ask the Hub what the repo holds (files, sizes, commit) and what of it is not in the store yet.
+
+    ``allow_patterns``: fetch only the files matching these glob patterns (a repo holding several variants)."""
     if hub_offline():
         raise HubOffline(f"cannot download {repo_id}: downloads are off (HF_HUB_OFFLINE is set). Unset it on a "
                          f"connected machine, or copy the model into {store.describe()}")
@@ -95,10 +100,11 @@ def plan_download(store: ModelStore, repo_id: str, revision: str | None = None) 
                                  f"({type(exc).__name__}); check the connection (or HF_ENDPOINT), or work "
                                  f"offline with HF_HUB_OFFLINE=1 and the models already on disk") from exc
         raise
-    sizes = {s.rfilename: int(s.size or 0) for s in info.siblings or []}
+    sizes = {s.rfilename: int(s.size or 0) for s in info.siblings or []
+             if allow_patterns is None or any(fnmatch.fnmatch(s.rfilename, p) for p in allow_patterns)}
     snapshot = store.location / _snapshot_path(repo_id, info.sha or "")
     missing = {name: size for name, size in sizes.items() if not (snapshot / name).is_file()}
-    return DownloadPlan(repo_id, info.sha or "", sizes, missing, store.free_bytes())
+    return DownloadPlan(repo_id, info.sha or "", sizes, missing, store.free_bytes(), allow_patterns)
 
 
 def check_disk(plan: DownloadPlan, store: ModelStore) -> None:
@@ -131,6 +137,7 @@ def download_model(store: ModelStore, repo_id: str, *, revision: str | None = No
             outcome["path"] = snapshot_download(
                 repo_id, revision=revision, cache_dir=str(store.location), endpoint=store.endpoint,
                 tqdm_class=_cancelling_tqdm(cancel), max_workers=max_workers,
+                allow_patterns=list(plan.allow_patterns) if plan.allow_patterns else None,
             )
         except BaseException as exc:  # handed to the calling thread, which raises it
             outcome["error"] = exc

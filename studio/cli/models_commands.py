@@ -1,4 +1,4 @@
-"""``storyreel models`` (what can generate, what is on disk, what fits this machine) and
+"""``storyreel models`` (what can generate, what is on disk, what fits this machine; the neural voice too) and
 ``storyreel models download ID`` (fetch a Hub model into the model store, resumable)."""
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ TASK_ABBREVIATIONS = {"text_to_video": "t2v", "image_to_video": "i2v", "first_la
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    models = sub.add_parser("models", help="video models: what is known, on disk, and fits this machine; download")
+    models = sub.add_parser("models", help="video and voice models: what is known, on disk, and fits this machine; "
+                                           "download")
     models.add_argument("--json", action="store_true")
     models.add_argument("--folder", action="append", type=Path, default=[], metavar="PATH",
                         help="also describe a local diffusers model folder")
@@ -49,8 +50,11 @@ def models_command(args: argparse.Namespace) -> int:
         rows = list_models(args.folder, store, machine)
     except ModelNotFound as exc:
         raise UsageError(str(exc)) from exc
+    from studio.voice.kokoro_model import VOICE_MODELS, voice_model_row
+
+    voice_rows = [voice_model_row(store, model) for model in VOICE_MODELS.values()]
     if args.json:
-        print_json(rows)
+        print_json(rows + voice_rows)
         return 0
     print(f"models are kept in {store.describe()}")
     print(f"this machine: {machine.describe()}\n")
@@ -63,6 +67,12 @@ def models_command(args: argparse.Namespace) -> int:
             disk += f" {format_bytes(size)}"
         fit = row["fit"]["note"]  # type: ignore[index]
         print(f"{row['id']!s:<44} {row['family']!s:<6} {tasks:<11} {row['frames']!s:<6} {disk:<16} {fit}")
+    print(f"\n{'VOICE MODEL':<44} {'PARAMS':<6} {'ON DISK':<16} LICENCE")
+    for row in voice_rows:
+        disk = "yes" if row["present"] else str(row["state"]).replace("not here", "no")
+        if row["bytes_on_disk"]:
+            disk += f" {format_bytes(int(row['bytes_on_disk']))}"  # type: ignore[call-overload]
+        print(f"{row['id']!s:<44} {row['params']!s:<6} {disk:<16} {row['licence']}")
     missing = [row["id"] for row in rows if not row["present"]]
     if missing:
         print(f"\nget a model with `storyreel models download <MODEL>` (e.g. {missing[0]}); any Hub model whose "
@@ -72,8 +82,11 @@ def models_command(args: argparse.Namespace) -> int:
 
 def download_command(args: argparse.Namespace) -> int:
     from engine.model_download import DownloadError, download_model, plan_download
+    from studio.voice.kokoro_model import VOICE_MODELS
 
     store = _store()
+    if args.model_id in VOICE_MODELS:
+        return _download_voice_model(args, store)
     try:
         plan = plan_download(store, args.model_id, args.revision)
         if "model_index.json" not in plan.file_sizes:
@@ -94,6 +107,43 @@ def download_command(args: argparse.Namespace) -> int:
         return 130
     print(f"downloaded {args.model_id} to {path}")
     _say_if_unsupported(args.model_id, store)
+    return 0
+
+
+def _download_voice_model(args: argparse.Namespace, store: ModelStore) -> int:
+    """The neural voice's two files (not the repo's other variants); damaged copies are replaced."""
+    from engine.model_download import DownloadError, download_model, plan_download
+    from studio.voice.errors import VoiceError
+    from studio.voice.kokoro_model import VOICE_MODELS, discard_damaged, load_kokoro, required_files
+
+    model = VOICE_MODELS[args.model_id]
+    for name in discard_damaged(store, model):
+        print(f"{name} was damaged: removed, it is downloaded again", file=sys.stderr)
+    try:
+        plan = plan_download(store, model.repo_id, args.revision, allow_patterns=model.files)
+        absent = [name for name in model.files if name not in plan.file_sizes]
+        if absent:
+            raise UsageError(f"{model.repo_id} on the Hub has no {', '.join(absent)}; the neural voice needs "
+                             f"{' and '.join(model.files)}")
+        here = plan.total_bytes - plan.missing_bytes
+        print(f"{model.repo_id}: {' + '.join(model.files)}, {format_bytes(plan.total_bytes)}"
+              + (f" ({format_bytes(here)} already here)" if here else "") + f", into {store.describe()}",
+              file=sys.stderr)
+        bar = _ByteBar()
+        try:
+            download_model(store, model.repo_id, revision=args.revision, progress=bar, plan=plan)
+        finally:
+            bar.close()
+        files = required_files(store, model)
+        load_kokoro(files, model)  # a file that arrived damaged is said now, not at the first line
+    except (DownloadError, VoiceError) as exc:
+        raise UsageError(str(exc)) from exc
+    except Cancelled as exc:
+        print(f"storyreel: {shown(exc)}", file=sys.stderr)
+        return 130
+    print(f"downloaded {model.repo_id} to {files.model.parent}")
+    print("the neural voice is ready: new cast voices come from it; voice a project with "
+          "storyreel voice PROJECT --provider kokoro (see --list-voices --provider kokoro)")
     return 0
 
 

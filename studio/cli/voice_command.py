@@ -24,8 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "voice", help="narrate lines (offline by default, or ElevenLabs), list and set voices",
         description="Without an action option, gives every line that needs audio a take in its speaker's voice.")
     voice.add_argument("path", nargs="?", help="the project bundle")
-    voice.add_argument("--provider", choices=("espeak", "elevenlabs"),
-                       help="espeak: an offline draft of every line; elevenlabs: only ElevenLabs voices, cast "
+    voice.add_argument("--provider", choices=("espeak", "kokoro", "elevenlabs"),
+                       help="espeak: an offline draft of every line; kokoro: the offline neural voice (once "
+                            "downloaded: storyreel models download fastrtc/kokoro-onnx) for every line; "
+                            "elevenlabs: only ElevenLabs voices, cast "
                             "from your library for characters still on offline voices (default: each character's "
                             "own voice)")
     voice.add_argument("--line", action="append", dest="lines", metavar="ID", help="narrate this line (repeatable)")

@@ -113,7 +113,7 @@ class EspeakProvider:
         if search:
             needle = search.casefold()
             voices = [v for v in voices if needle in f"{v.voice_id} {v.name} {v.language}".casefold()]
-        return _page(voices, page_size, page_token)
+        return page_of(voices, page_size, page_token)
 
 
 def word_timings(text: str, synthesis: Synthesis) -> tuple[Timing, ...]:
@@ -143,7 +143,8 @@ def word_timings(text: str, synthesis: Synthesis) -> tuple[Timing, ...]:
     return tuple(timings)
 
 
-def _page(voices: list[VoiceInfo], page_size: int, page_token: str | None) -> VoicePage:
+def page_of(voices: list[VoiceInfo], page_size: int, page_token: str | None) -> VoicePage:
+    """One page of a provider's voice list; the token is the index of the first voice of the page."""
     try:
         start = int(page_token) if page_token else 0
     except ValueError:
