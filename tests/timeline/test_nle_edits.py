@@ -167,3 +167,20 @@ def test_markers_and_range_marks(document):
     # Markers survive a save and load.
     loaded = Project.model_validate_json(project.model_dump_json())
     assert [(m.frame, m.name) for m in loaded.markers] == [(100, "Storm")]
+
+
+def test_structural_edits_that_check_themselves_still_refuse_what_would_not_load(document):
+    """Blade, ripple and move skip the document's full re-validation (``Command.verify``), yet an add that
+    would break a loader rule is still refused and leaves the project as it was."""
+    from studio.project import ProjectError
+    from studio.project.commands import AddShot
+
+    project = document.project
+    before = snapshot(project)
+    with pytest.raises(ProjectError, match="appears twice"):
+        document.execute(AddShot(project.shots[0].model_copy(deep=True)))  # the same id again
+    assert snapshot(project) == before
+    command, _ = nle_edits.blade(project, project.shots[0].id, 10)
+    document.execute(command)
+    assert command.verify(project)  # it vouched for itself: the document skipped the full re-validation
+    assert Project.model_validate_json(project.model_dump_json()).shots[1].duration_frames == 38
