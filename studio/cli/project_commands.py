@@ -96,7 +96,7 @@ def _shot_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sound", metavar="TEXT", help='what the shot sounds like, e.g. "waves on rocks, gulls, wind" '
                                                         '(made by `storyreel sound`); "" for none')
     parser.add_argument("--sound-level", type=_parse_sound_level, metavar="DB",
-                        help="the level of the shot's sound in the mix, in dB (default -18)")
+                        help="the level of the shot's sound in the mix, in dB (default -12)")
     add_frame_options(parser)
 
 

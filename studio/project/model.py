@@ -276,7 +276,7 @@ class Shot(Doc):
     cast: list[str] = Field(default_factory=list)  # ids of the characters and locations in the shot
     # Its sound (ambience, effects): older files have none, so no schema upgrade is needed.
     sound_prompt: str = Field(default="", max_length=MAX_SOUND_PROMPT)  # e.g. "waves on rocks, gulls, wind"
-    sound_gain_db: float = Field(default=-18.0, ge=-60, le=12)  # its level in the mix
+    sound_gain_db: float = Field(default=-12.0, ge=-60, le=12)  # its level in the mix (a bed ~20 dB under the lines)
     sound_takes: list[SoundTake] = Field(default_factory=list)
     active_sound_take: str | None = None
 

@@ -23,8 +23,8 @@ def test_sound_prompt_and_level_are_undoable_edits(qtbot, make_window, tmp_path:
     assert window.session.project.shot(shot_id).sound_gain_db == -9.5
 
     window.undo_action.trigger()
-    assert window.session.project.shot(shot_id).sound_gain_db == -18.0
-    assert inspector.sound_level.value() == -18.0  # the view follows the model
+    assert window.session.project.shot(shot_id).sound_gain_db == -12.0
+    assert inspector.sound_level.value() == -12.0  # the view follows the model
     window.undo_action.trigger()
     assert window.session.project.shot(shot_id).sound_prompt == ""
     assert inspector.sound.text() == ""

@@ -69,7 +69,7 @@ class ShotSpec:
     lines: tuple[SpokenLine, ...] = ()
     notes: str = ""
     sound: str = ""  # the shot's sound prompt (offline: the ambiences its words name)
-    sound_db: float = -18.0
+    sound_db: float = -12.0
 
 
 CAST = [
@@ -99,7 +99,7 @@ SHOTS = [
         "glow around the lamp, dusk blue in the diamond panes behind. Slow orbit around the lens.",
         108, "orbit", "lamp-room",
         lines=(SpokenLine("Tonight he would light it for the last time.", offset_frames=6),),
-        sound="the lamp room at night: the low hum of the lamp, wind at the glass", sound_db=-20.0,
+        sound="the lamp room at night: the low hum of the lamp, wind at the glass", sound_db=-14.0,
     ),
     ShotSpec(
         "shot_03_last_cup", "INT. KEEPER'S KITCHEN - NIGHT",
@@ -108,7 +108,7 @@ SHOTS = [
         120, "static", "last-cup", ("crossfade", 12),
         (SpokenLine("One last cup. Tomorrow, a machine would keep the light.", offset_frames=6),),
         notes="Crossfade in: time passing, the lamp lit.",
-        sound="a quiet kitchen at night, the tick of a clock, wind outside", sound_db=-22.0,
+        sound="a quiet kitchen at night, the tick of a clock, wind outside", sound_db=-16.0,
     ),
     ShotSpec(
         "shot_04_fog", "INT. KEEPER'S KITCHEN - NIGHT",
@@ -116,7 +116,7 @@ SHOTS = [
         "eyes. Handheld, breathing.",
         96, "handheld", "cat-by-the-stove",
         lines=(SpokenLine("Just you and me tonight, Fog.", "chr_keeper", 12, "softly, scratching her ears"),),
-        sound="a fire crackling in the stove, a quiet room", sound_db=-20.0,
+        sound="a fire crackling in the stove, a quiet room", sound_db=-14.0,
     ),
     ShotSpec(
         "shot_05_storm", "EXT. OPEN SEA - NIGHT",
@@ -124,7 +124,7 @@ SHOTS = [
         "its rock the light keeps sweeping. Slow pan left, against the wind.",
         120, "pan_left", "storm-at-sea",
         lines=(SpokenLine("Near midnight, the storm came in from the west.", offset_frames=12),),
-        sound="storm at sea: driving rain, howling wind, heavy waves breaking", sound_db=-12.0,
+        sound="storm at sea: driving rain, howling wind, heavy waves breaking", sound_db=-6.0,
     ),
     ShotSpec(
         "shot_06_window", "INT. LAMP ROOM - NIGHT",
@@ -132,7 +132,7 @@ SHOTS = [
         "storm. Warm lamplight on the window frame. Slow push in toward the glass.",
         96, "push_in", "rain-on-the-window",
         lines=(SpokenLine("Hold on, old girl. One more night.", "chr_keeper", 6, "to the lighthouse, under his breath"),),
-        sound="rain on the window, the wind of the storm beyond", sound_db=-16.0,
+        sound="rain on the window, the wind of the storm beyond", sound_db=-10.0,
     ),
     ShotSpec(
         "shot_07_stair", "INT. LIGHTHOUSE STAIRWELL - NIGHT",
@@ -141,7 +141,7 @@ SHOTS = [
         108, "tilt_up", None,
         lines=(SpokenLine("All night he climbed the stairs and kept the flame.", offset_frames=6),),
         notes="No reference still on purpose: the animatic shows its story card for this shot.",
-        sound="wind moaning through the tower, rain outside", sound_db=-18.0,
+        sound="wind moaning through the tower, rain outside",
     ),
     ShotSpec(
         "shot_08_dawn", "EXT. OPEN SEA - DAWN",
@@ -149,7 +149,7 @@ SHOTS = [
         "makes for the headland. Slow truck right.",
         120, "truck_right", "boat-at-dawn", ("crossfade", 12),
         (SpokenLine("By morning the sea lay still. A boat was coming.", offset_frames=6),),
-        sound="a calm sea at dawn, gentle waves, gulls", sound_db=-20.0,
+        sound="a calm sea at dawn, gentle waves, gulls", sound_db=-14.0,
     ),
     ShotSpec(
         "shot_09_jetty", "EXT. LIGHTHOUSE JETTY - MORNING",
@@ -158,7 +158,7 @@ SHOTS = [
         96, "pan_right", None,
         lines=(SpokenLine("Dad. It's time to come home.", "chr_daughter", 12, "gently, holding out her hand"),),
         notes="No reference still on purpose: the animatic shows its story card for this shot.",
-        sound="waves lapping at the jetty, gulls, a light breeze", sound_db=-20.0,
+        sound="waves lapping at the jetty, gulls, a light breeze", sound_db=-14.0,
     ),
     ShotSpec(
         "shot_10_wake", "EXT. OPEN SEA - MORNING",
@@ -166,7 +166,7 @@ SHOTS = [
         "lighthouse turns on without him. Slow pull out.",
         120, "pull_out", "headland-in-the-morning", ("dip_to_black", 24),
         (SpokenLine("Behind them, the light kept turning without him.", offset_frames=12),),
-        sound="a boat's wake on a bright sea, gulls, wind", sound_db=-18.0,
+        sound="a boat's wake on a bright sea, gulls, wind",
     ),
 ]
 
