@@ -41,8 +41,9 @@ def cast_voice(language: str, available: tuple[str, ...], taken: set[str], index
     ranked += [name for name in CAST_ORDER if name in available and name not in ranked]
     ranked += sorted(name for name in available if name not in ranked)
     narrator = NARRATOR_VOICES.get(prefix)
+    ranked = [name for name in ranked if name != narrator] or ranked
     for name in ranked:
-        if name not in taken and name != narrator:
+        if name not in taken:
             return Voice(provider="kokoro", voice_id=name)
     name = ranked[index % len(ranked)]
     return Voice(provider="kokoro", voice_id=name,

@@ -19,6 +19,7 @@ from engine.model_store import ModelStore
 from studio.project import Character, Line, Project, ProjectDocument, Shot, Voice
 from studio.voice import assign_default_voices, get_provider, narrate_lines, voice_for_line
 from studio.voice.audio_cache import AudioCache
+from studio.voice.kokoro_cast import cast_voice, narrator_voice
 from studio.voice.kokoro_model import (
     KOKORO,
     VoiceModelDamaged,
@@ -237,3 +238,31 @@ def test_cli_lists_downloads_and_repairs_the_voice_model(tiny_files: dict[str, P
     listed = cli("models", "--json", env=env)
     [voice_row] = [r for r in json.loads(listed.stdout) if r["id"] == KOKORO.repo_id]
     assert (voice_row["kind"], voice_row["state"], voice_row["present"]) == ("voice", "on disk", True)
+
+    voices = cli("voice", "--list-voices", "--provider", "kokoro", env=env)
+    assert voices.returncode == 0 and "kokoro:bm_george" in voices.stdout and "en-gb, male" in voices.stdout
+    shot = Shot(duration_frames=24 * 10)
+    keeper = Character(name="Keeper")
+    project = Project(cast=[Character(name="Narrator", is_narrator=True), keeper], shots=[shot],
+                      lines=[Line(text=SHORT, shot_id=shot.id), Line(text=LONG, shot_id=shot.id, speaker=keeper.id)])
+    film = ProjectDocument.create(tmp_path / "film", project).bundle
+    voiced = cli("voice", str(film), env=env)  # no --provider: the cast's new defaults are the neural voices
+    assert voiced.returncode == 0, voiced.stderr
+    saved = ProjectDocument.open(film)[0].project
+    assert [c.voice.voice_id for c in saved.cast] == ["af_heart", "am_michael"]
+    assert all(line.active() is not None and line.active().voice.provider == "kokoro" for line in saved.lines)
+
+
+def test_neural_cast_defaults_follow_the_cast_language_and_stay_distinct_past_the_voices_file() -> None:
+    available = tuple(sorted(tiny_kokoro.TINY_VOICES))
+    assert narrator_voice("en-gb", available) == _kokoro("bf_emma")
+    assert cast_voice("en-gb", available, set(), 0) == _kokoro("bm_george")  # British voices first
+    assert cast_voice("en-gb", available, {"bm_george"}, 1).voice_id == "am_michael"  # then the others
+    taken: set[str] = set()
+    picked = []
+    for index in range(8):  # 6 voices, one of them the narrator's: the rest reused at other speeds
+        voice = cast_voice("en-us", available, taken, index)
+        taken.add(voice.voice_id)
+        picked.append((voice.voice_id, voice.settings.get("speed")))
+    assert len(set(picked)) == len(picked) and "af_heart" not in {name for name, _speed in picked}
+    assert [speed for _name, speed in picked].count(None) == 5
