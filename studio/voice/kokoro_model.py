@@ -93,13 +93,9 @@ def stored_files(store: ModelStore | None = None, model: NeuralVoiceModel = KOKO
 
 def neural_voice_ready(store: ModelStore | None = None) -> bool:
     """True when the neural voice can speak on this machine: its files are on disk and kokoro-onnx is installed."""
-    if stored_files(store) is None:
-        return False
-    try:
-        import kokoro_onnx  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    import importlib.util
+
+    return stored_files(store) is not None and importlib.util.find_spec("kokoro_onnx") is not None
 
 
 def required_files(store: ModelStore | None = None, model: NeuralVoiceModel = KOKORO) -> VoiceModelFiles:
