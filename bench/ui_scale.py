@@ -9,6 +9,9 @@ the real main window (offscreen), and measures:
 - blade / ripple_delete: the edit on shot 1,500 (the playhead in its middle; the window's own actions, so the
   command is built, applied and every view is told), then the events it posts processed and the window painted
   again (``grab()``), median of a few edits (each undone before the next);
+- timeline_blade / timeline_ripple: the same edits on a timeline of its own (a session and a ``TimelineView``,
+  no other panel): the command built and applied, the timeline synced and its viewport repainted — the
+  timeline's share of the window's figure;
 - save: ``ProjectDocument.save`` of the edited document (serialize, atomic write, backup rotation).
 Prints one JSON line per figure: ``ratio`` = measured / target, ``target`` = 1.0. Edits and the save also give
 ``cpu_ms`` / ``cpu_s``, the main thread's CPU time (everything runs on it offscreen), which stays put when other
@@ -156,6 +159,50 @@ def measure_edit(window, action_name: str) -> list[tuple[float, float]]:
     return times
 
 
+def measure_timeline_edits(bundle: Path) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) ms of a blade and a ripple delete on shot 1,500 with only the timeline listening."""
+    import gc
+
+    from PySide6.QtCore import QCoreApplication
+
+    from studio.project import ProjectDocument
+    from studio.timeline import nle_edits
+    from studio.timeline.layout import shot_film_starts
+    from studio.ui.session import ProjectSession
+    from studio.ui.timeline import TimelineView
+
+    session = ProjectSession(ProjectDocument.open(bundle)[0])
+    view = TimelineView(session)
+    view.resize(1600, 300)
+    view.show()
+    view.set_zoom(2.0)
+    QCoreApplication.processEvents()
+    gc.freeze()  # as the window does for an open project
+    results: dict[str, list[tuple[float, float]]] = {"timeline_blade": [], "timeline_ripple": []}
+    for _ in range(EDIT_REPEATS):
+        for name in results:
+            project = session.project
+            shot = project.shots[len(project.shots) // 2]
+            start = shot_film_starts(project)[shot.id]
+            view.horizontalScrollBar().setValue(int(view.x_for_frame(start) - 200))
+            view.viewport().repaint()
+            t0, cpu = time.perf_counter(), time.thread_time()
+            if name == "timeline_blade":
+                command, _ = nle_edits.blade_at_playhead(project, start + shot.duration_frames // 2)
+            else:
+                command = nle_edits.ripple_delete(project, [shot.id])
+            session.push(command)
+            view.sync()
+            view.viewport().repaint()
+            results[name].append(((time.perf_counter() - t0) * 1000, (time.thread_time() - cpu) * 1000))
+            session.undo_stack.undo()
+            view.sync()
+    view.close()
+    session.close()
+    gc.unfreeze()
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shots", type=int, default=3000)
@@ -164,6 +211,7 @@ def main() -> int:
         root = Path(tmp)
         bundle = build_project(root, args.shots)
         result = measure(bundle, root / "settings")
+        result["edit_ms"].update(measure_timeline_edits(bundle))
     median = statistics.median(result["scroll_ms"])
     print(json.dumps({"bench": "ui_scale.open_paint", "shots": result["shots"],
                       "seconds": round(result["open_paint_s"], 3), "cpu_s": round(result["open_cpu_s"], 3),

@@ -206,6 +206,7 @@ def compute_layout(project: Project) -> TimelineLayout:
     lead = title_lead(project)
     starts = shot_film_starts(project)
     shots = [ShotSpan(s.id, i, starts[s.id], s.duration_frames) for i, s in enumerate(project.shots)]
+    shots_end = shots[-1].end if shots else lead  # lead + project.total_frames(), without walking the cut again
     transitions = [t for i, s in enumerate(project.shots) if (t := transition_span(s, starts[s.id], i))]
 
     cards: list[CardSpan] = []
@@ -216,7 +217,7 @@ def compute_layout(project: Project) -> TimelineLayout:
     for span, shot in zip(shots, project.shots, strict=True):
         if not has_picture(shot):
             cards.append(CardSpan(f"story:{shot.id}", "story", shot.prompt, span.start, span.duration, shot.id))
-    cursor = lead + project.total_frames()
+    cursor = shots_end
     for card in (c for c in project.cards if c.position == "credits"):
         cards.append(CardSpan(card.id, "credits", card.text, cursor, card.duration_frames))
         cursor += card.duration_frames

@@ -84,6 +84,8 @@ def test_blade_tool_click_cuts_the_clip_and_both_parts_keep_the_take(timeline):
     assert first.active().trim_out == 20
     view.sync()
     assert view.clip_item(second.id).x() == pytest.approx(20 * view.px_per_frame)
+    later = view.clip_item(session.project.shots[3].id)  # moved along the cut: renumbered, label and tooltip
+    assert later.label.startswith("4  ") and later.toolTip().startswith("Shot 4 · ")
     assert session.selected_shot_ids() == [second.id]
     assert session.undo_stack.count() == 1
     session.undo_stack.undo()

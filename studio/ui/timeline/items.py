@@ -31,6 +31,8 @@ class _BoxItem(QGraphicsItem):
     def __init__(self, width: float, height: float) -> None:
         super().__init__()
         self._w, self._h = max(1.0, width), height
+        self._rect = QRectF(0, 0, self._w, self._h)  # kept: Qt asks for it on every move (3,000 clips)
+        self._xy = (0.0, 0.0)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_geometry(self, x: float, y: float, width: float, height: float) -> None:
@@ -38,11 +40,13 @@ class _BoxItem(QGraphicsItem):
         if (width, height) != (self._w, self._h):
             self.prepareGeometryChange()
             self._w, self._h = width, height
-        if self.pos() != QPointF(x, y):
+            self._rect = QRectF(0, 0, width, height)
+        if (x, y) != self._xy:
+            self._xy = (x, y)
             self.setPos(x, y)
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0, 0, self._w, self._h)
+        return self._rect
 
     @property
     def width(self) -> float:
@@ -71,6 +75,8 @@ class ClipItem(_BoxItem):
         self.index = -1  # position in the cut when the label was last made
         self._frames = frames
         self.label = ""
+        self.prompt = ""  # the prompt's first line, after the number in the label
+        self.details = ""  # the tooltip after "Shot N · "
         self.duration_text = ""
         self.media: str | None = None  # bundle path of the active take's clip (or still) for the filmstrip
         self.source_range = (0, 1)  # trimmed source frames shown across the clip
@@ -79,15 +85,29 @@ class ClipItem(_BoxItem):
         self.hover_edge: str | None = None
         self.setZValue(1)
 
-    def set_content(self, *, label: str, duration_text: str, media: str | None, source_range: tuple[int, int],
-                    state: str, tooltip: str) -> None:
+    def set_content(self, *, index: int, prompt: str, duration_text: str, media: str | None,
+                    source_range: tuple[int, int], state: str, details: str) -> None:
+        """What the clip shows: its number in the cut (``index`` + 1), the prompt's first line, its length,
+        the take's frames; ``details`` is the tooltip after the shot number."""
+        self.prompt, self.details = prompt, details
+        label = f"{index + 1}  {prompt}"
         if (label, duration_text, media, source_range, state) != (
                 self.label, self.duration_text, self.media, self.source_range, self.state):
             self.label, self.duration_text, self.media = label, duration_text, media
             self.source_range, self.state = source_range, state
             self.update()
+        self.index = index
+        tooltip = f"Shot {index + 1} · {details}"
         if self.toolTip() != tooltip:
             self.setToolTip(tooltip)
+
+    def renumber(self, index: int) -> None:
+        """The clip's number in the cut changed and nothing else (a shot was cut or removed before it)."""
+        if index != self.index:
+            self.index = index
+            self.label = f"{index + 1}  {self.prompt}"
+            self.setToolTip(f"Shot {index + 1} · {self.details}")
+            self.update()
 
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:

@@ -130,7 +130,8 @@ class SceneItems:
             shot_id = span.shot_id
             stamp = (span.start, span.duration, ppf, top)
             item = self.clips.get(shot_id)
-            unchanged = item is not None and not full and item.index == span.index and shot_id not in dirty
+            fresh = item is None
+            unchanged = not fresh and not full and item.index == span.index and shot_id not in dirty
             if unchanged and placed.get(shot_id) == stamp:
                 continue  # where it was, showing what it showed
             shot = shots[span.index]
@@ -139,7 +140,9 @@ class SceneItems:
             placed[shot_id] = stamp
             if unchanged:
                 continue  # its label, take and number are as they were
-            item.index = span.index
+            if not fresh and not full and shot_id not in dirty:
+                item.renumber(span.index)  # an edit before it moved it along the cut: only its number changed
+                continue
             take = shot.active()
             media, state, source = None, "empty", (0, 1)
             if take is not None:
@@ -152,9 +155,8 @@ class SceneItems:
             takes = f"take {shot.takes.index(take) + 1} of {len(shot.takes)}" if take else "no take yet"
             if state != "ready":
                 takes += " (the preview shows its story card)"
-            item.set_content(label=f"{span.index + 1}  {prompt}", duration_text=duration, media=media,
-                             source_range=source, state=state,
-                             tooltip=f"Shot {span.index + 1} · {duration} · {takes}\n{shot.prompt}")
+            item.set_content(index=span.index, prompt=prompt, duration_text=duration, media=media,
+                             source_range=source, state=state, details=f"{duration} · {takes}\n{shot.prompt}")
         self._drop_missing(self.clips, alive)
 
         alive_tr = set()
