@@ -106,3 +106,20 @@ def test_a_service_that_stays_down_stops_the_batch(fake_elevenlabs: FakeElevenLa
     assert "server error" in report.failed["shot_sea"] and "gave up after 3 tries" in report.failed["shot_sea"]
     assert report.not_attempted == ["shot_room"] and len(fake_elevenlabs.posts()) == 3
     assert all(not s.sound_takes for s in document.project.shots)
+
+
+def test_storyreel_sound_with_elevenlabs_through_the_entry_point(eleven_env: FakeElevenLabs, tmp_path: Path) -> None:
+    from cli_process import run_cli
+
+    document = sound_project(tmp_path)
+    eleven_env.fail_next(422, {"detail": {"status": "invalid_prompt", "message": "This prompt was flagged"}})
+    refused = run_cli("sound", str(document.bundle), "--provider", "elevenlabs", "--shot", "shot_sea")
+    assert refused.returncode == 1 and "This prompt was flagged" in refused.stderr
+    assert "ElevenLabs will be asked for up to 1 sound effect(s)" in refused.stderr
+    made = run_cli("sound", str(document.bundle), "--provider", "elevenlabs", "--yes")
+    assert made.returncode == 0, made.stderr
+    assert "made 2 sound take(s)" in made.stdout and "2 ElevenLabs request(s) billed" in made.stdout
+    again = run_cli("sound", str(document.bundle), "--provider", "elevenlabs")
+    assert again.returncode == 0 and "unchanged 2" in again.stdout
+    assert len(eleven_env.posts()) == 3  # the refusal, then one request per shot; nothing sent twice
+    assert API_KEY not in refused.stderr + made.stdout + made.stderr
