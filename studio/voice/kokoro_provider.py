@@ -100,21 +100,27 @@ class KokoroProvider:
     def voice_ids(self) -> tuple[str, ...]:
         return voice_names(self.files.voices)
 
+    def _checked_speed(self, voice: Voice) -> float:
+        """The voice's speed, once its settings and its name are known good."""
+        speed = kokoro_speed(voice)
+        if voice.voice_id not in self.voice_ids():
+            raise VoiceSettingsError(f"the neural voice has no voice {voice.voice_id!r}; its voices are "
+                                     f"{', '.join(self.voice_ids())}")
+        return speed
+
     def cache_identity(self, voice: Voice) -> dict[str, Any]:
+        speed = self._checked_speed(voice)
         if self._identity is None:
             self._identity = {"provider": self.name, "engine": f"kokoro-onnx {metadata.version('kokoro-onnx')}",
                               "model": file_fingerprint(self.files.model),
                               "voices": file_fingerprint(self.files.voices), "sample_rate": KOKORO.sample_rate}
-        return {**self._identity, "voice_id": voice.voice_id, "settings": {"speed": kokoro_speed(voice)}}
+        return {**self._identity, "voice_id": voice.voice_id, "settings": {"speed": speed}}
 
     def synthesize(self, text: str, voice: Voice, out: Path, *, progress: ProgressCallback = no_progress,
                    cancel: CancelToken | None = None) -> RenderedAudio:
         if not text.strip():
             raise VoiceSettingsError("there is no text to speak")
-        speed = kokoro_speed(voice)
-        if voice.voice_id not in self.voice_ids():
-            raise VoiceSettingsError(f"the neural voice has no voice {voice.voice_id!r}; its voices are "
-                                     f"{', '.join(self.voice_ids())}")
+        speed = self._checked_speed(voice)
         if cancel is not None:
             cancel.raise_if_cancelled()
         progress(Progress("synthesize", 0, 1, "neural voice"))

@@ -122,6 +122,8 @@ def test_bad_voices_and_settings_are_clear_errors(provider: KokoroProvider, tmp_
         provider.synthesize(SHORT, _kokoro("af_heart", speed=3), tmp_path / "a.wav")
     with pytest.raises(Exception, match="unknown neural voice setting.*rate"):
         provider.cache_identity(_kokoro("af_heart", rate=150))
+    with pytest.raises(Exception, match="no voice 'af_nobody'"):  # what `--set-voice` checks before it stores
+        provider.cache_identity(_kokoro("af_nobody"))
     with pytest.raises(Exception, match="no text"):
         provider.synthesize("  ", _kokoro("af_heart"), tmp_path / "a.wav")
     assert not (tmp_path / "a.wav").exists()
