@@ -4,6 +4,7 @@ One video track (shot clips with source ranges, crossfades as centred SMPTE diss
 after their text), narration tracks (as many as overlapping lines need), a music track and a sound track. Every shot clip's
 metadata carries what made it: shot id, prompt, seed, model, active take and the alternate takes.
 Times are frames at the cut's rate; each take's exact trim at its own rate is in the metadata too.
+The fcpx_xml adapter drops transitions, so the FCPXML gets its dissolves afterwards (``fcpxml_transitions``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from studio.project.errors import ProjectError
 from studio.project.model import Project
 
 from .errors import CutError
+from .fcpxml_transitions import with_cross_dissolves
 from .formats import INTERCHANGE_FORMATS
 from .plan import CutPlan, PlannedShot, build_plan
 from .subtitles import cues_for, srt_text, vtt_text
@@ -49,7 +51,10 @@ def export_interchange(document: ProjectDocument, out: Path, fmt: str) -> Path:
         if fmt == "otioz":
             _write_otioz(timeline, tmp)
         else:
-            tmp.write_text(otio.adapters.write_to_string(timeline, adapter_name=_ADAPTERS[fmt]), encoding="utf-8")
+            text = otio.adapters.write_to_string(timeline, adapter_name=_ADAPTERS[fmt])
+            if fmt == "fcpxml":
+                text = with_cross_dissolves(text, timeline.video_tracks()[0], plan.fps)
+            tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, out)
     return out
 
