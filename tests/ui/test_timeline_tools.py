@@ -139,6 +139,11 @@ def test_slide_tool_moves_a_clip_between_its_neighbours(timeline):
     assert view.clip_item(b.id).x() == pytest.approx(56 * view.px_per_frame)
     session.undo_stack.undo()
     assert durations(session) == [48, 48, 48]
+    view.sync()
+    # The first shot has no neighbour before it: the tool says why and changes nothing.
+    drag(view, view.viewport_point(20, "video"), view.viewport_point(30, "video"))
+    assert "a slide needs a shot on each side" in view.last_message
+    assert durations(session) == [48, 48, 48] and session.undo_stack.count() == 1
 
 
 def test_drag_a_clip_moves_it_and_ctrl_click_selection_moves_together(timeline):
@@ -225,6 +230,12 @@ def test_keys_blade_marker_marks_and_ripple_delete_in_the_window(qtbot, make_win
     timeline.sync()
     assert timeline.scene_items.range_item.isVisible()
     assert timeline.scene_items.range_item.x() == pytest.approx(110 * timeline.px_per_frame)
+    window.actions.clear_marks.trigger()
+    timeline.sync()
+    assert (project.export.range_in, project.export.range_out) == (None, None)
+    assert not timeline.scene_items.range_item.isVisible()
+    window.undo_action.trigger()
+    assert (project.export.range_in, project.export.range_out) == (110, 140)
 
     # Double-click the marker's flag on the ruler: a dialog renames it.
     flag = timeline.mapFromScene(timeline.scene_items.markers[project.markers[0].id].scenePos()) + QPoint(20, 18)

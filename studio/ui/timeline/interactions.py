@@ -8,6 +8,7 @@ a drag really changes something; an edit the model refuses simply does not happe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -80,7 +81,7 @@ class Interaction:
             return False
         return True
 
-    def push_changed(self, value: object, unchanged: object, command) -> None:  # type: ignore[no-untyped-def]
+    def push_changed(self, value: object, unchanged: object, command: Callable[[], Command | None]) -> None:
         """Push ``command()`` when ``value`` differs from the last push (and, at first, from ``unchanged``)."""
         fresh = value != self.last and (self.last is not None or value != unchanged)
         if fresh and self.push(command()):
