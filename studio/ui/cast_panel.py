@@ -83,6 +83,10 @@ class CastPanel(QWidget):
         form.addRow("Provider", self.provider)
         form.addRow("Voice", voice_row)
         layout.addLayout(form)
+        self.cast_elevenlabs = QPushButton(icon("voice"), "Use ElevenLabs voices", self)
+        self.cast_elevenlabs.setToolTip("Give every cast member still on an offline voice a distinct voice from "
+                                        "your ElevenLabs library, matched on their notes and voice hints")
+        layout.addWidget(self.cast_elevenlabs)
         self.status = QLabel(self)
         self.status.setProperty("role", "hint")
         self.status.setWordWrap(True)
@@ -95,6 +99,7 @@ class CastPanel(QWidget):
         self.provider.currentIndexChanged.connect(lambda _i: self._provider_changed())
         self.apply_voice.clicked.connect(self.set_voice)
         self.preview.clicked.connect(self.preview_selected)
+        self.cast_elevenlabs.clicked.connect(self.use_elevenlabs_voices)
         session.changed.connect(self._on_changed)
         self.reload()
 
@@ -214,6 +219,46 @@ class CastPanel(QWidget):
             self.session.push(commands.SetCharacterVoice(character.id, voice))
             self.message.emit(f"{character.name} now speaks with {voice.provider}: {voice.voice_id}; "
                               "their lines need narrating again.")
+
+    def use_elevenlabs_voices(self) -> None:
+        """List the library in a worker; cast on the UI thread as one undoable step (Qt-free rules: auto_cast)."""
+        if not elevenlabs_key_set():
+            self.status.setText("No ElevenLabs key: add one in Settings to cast voices from your library.")
+            return
+        from studio.voice.auto_cast import characters_to_cast
+
+        if not characters_to_cast(self.session.project):
+            self.status.setText("Everyone who speaks already has an ElevenLabs voice.")
+            return
+        self.cast_elevenlabs.setEnabled(False)
+        self.status.setText("Casting voices from your ElevenLabs library…")
+
+        def job(_progress: object, _cancel: object) -> list:
+            from studio.voice import get_provider
+            from studio.voice.auto_cast import fetch_library
+
+            return fetch_library(get_provider("elevenlabs"))
+
+        task = self.tasks.start("Casting ElevenLabs voices", job)
+        task.succeeded.connect(self._cast_from_library)
+        task.failed.connect(lambda reason: self.status.setText(f"Could not list ElevenLabs voices: {reason}"))
+        task.finished.connect(lambda: self.cast_elevenlabs.setEnabled(True))
+
+    def _cast_from_library(self, library: list) -> None:
+        from studio.voice.auto_cast import characters_to_cast, plan_casting
+
+        project = self.session.project
+        try:
+            casting = plan_casting(project, library, characters_to_cast(project))
+        except StoryreelError as exc:
+            self.status.setText(str(exc))
+            return
+        command = casting.command(project)
+        if command is None:
+            return
+        self.session.push(command)
+        self.status.setText("\n".join(casting.report()))
+        self.message.emit(f"Cast {len(casting.choices)} ElevenLabs voice(s); their lines need narrating again.")
 
     def preview_selected(self) -> None:
         voice = self.chosen_voice()
