@@ -110,3 +110,32 @@ def test_a_joint_take_is_cached_by_both_voices(tmp_path: Path) -> None:
     assert len(after - entries) == 2  # Steel's new part and the new mix; Brick's part came from the cache
     assert {p.stat().st_mtime_ns for p in entries} == before
     assert len(document.project.line(line.id).takes) == 2
+
+
+def test_import_and_voice_a_joint_cue_through_the_cli(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from studio.cli.main import main
+    from studio.project import store
+
+    script = tmp_path / "garage.fountain"
+    script.write_text("INT. GARAGE - NIGHT\n\nTwo brothers by the car.\n\nBRICK\nReady?\n\nSTEEL\nAlways.\n\n"
+                      "BRICK & STEEL\nLet's go!\n", encoding="utf-8")
+    assert main(["new", str(tmp_path / "garage")]) == 0
+    bundle = tmp_path / "garage.storyreel"
+    assert main(["import", str(bundle), str(script)]) == 0
+    out = capsys.readouterr().out
+    assert "cast (2): Brick, Steel" in out
+    assert main(["voice", str(bundle)]) == 0
+    project = store.load(bundle)[0]
+    assert sorted(c.name for c in project.cast) == ["Brick", "Steel"]
+    [joint] = [line for line in project.lines if line.also_speakers]
+    assert joint.text == "Let's go!" and len(cmd.speakers_of(project, joint)) == 2
+    take = joint.active()
+    assert take is not None
+    mix, _ = _stereo(bundle / take.media)
+    left, right = (float(np.sqrt(np.mean(mix[:, c] ** 2))) for c in (0, 1))
+    assert left > 300 and right > 300 and not np.allclose(mix[:, 0], mix[:, 1], atol=200)
+    single = [line.active() for line in project.lines if not line.also_speakers]
+    for t in single:
+        assert t is not None
+        with wave.open(str(bundle / t.media), "rb") as handle:
+            assert handle.getnchannels() == 1  # a line one character speaks stays mono
