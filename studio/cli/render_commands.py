@@ -33,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="sidecar .srt/.vtt beside the video, or burned into the picture")
     render.add_argument("--otio", type=Path, default=None, metavar="OUT.otio",
                         help="also write the cut as OTIO (.otio/.otioz/.fcpxml/.edl by suffix)")
+    render.add_argument("--range", default=None, metavar="IN:OUT|marks",
+                        help="export only part of the film: IN:OUT in seconds of film time (title cards included; "
+                             "either side may be left out), or 'marks' for the I/O marks set on the timeline")
     render.add_argument("--no-generate", action="store_true", help="fail instead of generating missing takes")
     render.add_argument("--json", action="store_true", help="print the export report as JSON")
     add_cluster_options(render)
@@ -111,6 +114,7 @@ def render_command(args: argparse.Namespace) -> int:
     bundle = document.bundle
     assert bundle is not None
     _check_render_outputs(args, document)
+    frame_range = _render_range(args, document)
     missing_shots = shots_missing_takes(document.project, bundle)
     missing_lines = lines_missing_audio(document.project, bundle)
     missing_sounds = _shots_needing_sound(document)
@@ -134,8 +138,14 @@ def render_command(args: argparse.Namespace) -> int:
             finally:
                 if document.dirty:  # takes and audio made before a failure or a cancel are kept
                     document.save()
-            report = export_film(document, args.output, size=args.size, fps=args.fps, subtitles=args.subtitles,
-                                 progress=bar.phase("export"), cancel=token)
+            if args.range is None:
+                report = export_film(document, args.output, size=args.size, fps=args.fps,
+                                     subtitles=args.subtitles, progress=bar.phase("export"), cancel=token)
+            else:
+                from studio.cut.range_export import export_marked_range
+
+                report = export_marked_range(document, args.output, frame_range, size=args.size, fps=args.fps,
+                                             subtitles=args.subtitles, progress=bar.phase("export"), cancel=token)
             if args.otio is not None:
                 fmt = _SUFFIX_FORMATS.get(args.otio.suffix.lower(), "otio")
                 export_interchange(document, args.otio, fmt)
@@ -160,6 +170,22 @@ def render_command(args: argparse.Namespace) -> int:
         if args.otio is not None:
             print(f"wrote {args.otio}")
     return 0
+
+
+def _render_range(args: argparse.Namespace, document: ProjectDocument) -> tuple[int, int] | None:
+    """``--range`` as film frames (None: the I/O marks, or no range at all), checked before any work."""
+    if args.range is None:
+        return None
+    from studio.cut.range_export import parse_range
+
+    try:
+        frame_range = parse_range(args.range, document.project.fps)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    export = document.project.export
+    if frame_range is None and export.range_in is None and export.range_out is None:
+        raise UsageError("--range marks: the cut has no in or out mark (set them with I and O on the timeline)")
+    return frame_range
 
 
 def _check_render_outputs(args: argparse.Namespace, document: ProjectDocument) -> None:

@@ -97,6 +97,7 @@ class ExportJob:
     fmt: str = "mp4"  # or "pdf" (the storyboard), "csv" (the shot list)
     per_page: int = 6  # pdf: panels on a page
     paper: str = "a4"
+    marked_range: bool = False  # mp4: only the frames between the cut's I/O marks
 
 
 def check_export_paths(document: ProjectDocument, job: ExportJob) -> None:
@@ -125,8 +126,14 @@ def run_export(document: ProjectDocument, job: ExportJob, cancel: CancelToken, r
         if job.fmt != "mp4":
             relay.finished.emit(_export_paper(document, job, progress, cancel), [])
             return
-        report = export_film(document, job.out, size=job.size, subtitles=job.subtitles,  # type: ignore[arg-type]
-                             progress=progress, cancel=cancel)
+        if job.marked_range:
+            from studio.cut.range_export import export_marked_range
+
+            report = export_marked_range(document, job.out, size=job.size, subtitles=job.subtitles,  # type: ignore[arg-type]
+                                         progress=progress, cancel=cancel)
+        else:
+            report = export_film(document, job.out, size=job.size, subtitles=job.subtitles,  # type: ignore[arg-type]
+                                 progress=progress, cancel=cancel)
         extras = []
         for fmt in job.sidecars:
             cancel.raise_if_cancelled()
@@ -227,7 +234,14 @@ class ExportDialog(QDialog):
             self.sidecar_checks[fmt] = check
             sidecar_box.addWidget(check)
         form.addRow("Also write", sidecar_box)
-        self._film_rows = [self.preset, self.size_label, self.fit, quality_row, self.subtitles, sidecar_box]
+        marks = session.project.export
+        self.marked_range = QCheckBox("Only the marked range (I to O on the timeline)", self)
+        self.marked_range.setEnabled(marks.range_in is not None or marks.range_out is not None)
+        self.marked_range.setToolTip("Export the frames between the cut's in and out marks" if
+                                     self.marked_range.isEnabled() else "Set in and out marks with I and O first")
+        form.addRow("Range", self.marked_range)
+        self._film_rows = [self.preset, self.size_label, self.fit, quality_row, self.subtitles, sidecar_box,
+                           self.marked_range]
         self.per_page = QComboBox(self)
         for count in PANELS_PER_PAGE:
             self.per_page.addItem(f"{count} panels", count)
@@ -345,7 +359,8 @@ class ExportDialog(QDialog):
         if fmt != "mp4":
             return ExportJob(out, None, "none", (), fmt, self.per_page.currentData(), self.paper.currentData())
         sidecars = tuple(kind for kind, check in self.sidecar_checks.items() if check.isChecked())
-        return ExportJob(out, PRESETS[self.preset.currentIndex()].size, self.subtitles.currentData(), sidecars)
+        return ExportJob(out, PRESETS[self.preset.currentIndex()].size, self.subtitles.currentData(), sidecars,
+                         marked_range=self.marked_range.isChecked())
 
     def _store_settings(self, job: ExportJob) -> None:
         """Keep the choices with the project (one undo step), so the next export starts from them."""
