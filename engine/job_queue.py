@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from engine.atomic_files import write_atomic
-from engine.request import GenerationRequest, TakeResult
+from engine.request import GenerationRequest, StillResult, TakeResult
 
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 QUEUE_FILE = "queue.json"
@@ -35,7 +35,7 @@ class JobInfo:
     tag: str = ""
     status: JobStatus = "queued"
     error: str | None = None
-    result: TakeResult | None = None
+    result: TakeResult | StillResult | None = None
     created_at: float = field(default_factory=time.time)
     started_at: float | None = None
     finished_at: float | None = None
@@ -156,7 +156,7 @@ class JobQueue:
         return job
 
     def finish(self, job_id: str, status: JobStatus, *, error: str | None = None,
-               result: TakeResult | None = None) -> JobInfo:
+               result: TakeResult | StillResult | None = None) -> JobInfo:
         job = self.get(job_id)
         job.status, job.error, job.result, job.finished_at = status, error, result, time.time()
         self.save()

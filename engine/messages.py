@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.request import GenerationRequest, TakeResult
+from engine.request import GenerationRequest, StillResult, TakeResult
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class StepProgress(EngineEvent):
 
 @dataclass(frozen=True)
 class Done(EngineEvent):
-    result: TakeResult | None = None
+    result: TakeResult | StillResult | None = None  # a still for an image task
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The models this machine can use: known ones, any supported Hub model in the store, and given folders.
+"""The models this machine can use (video and image): known ones, any supported Hub model in the store, and given folders.
 
 Each row says what the model makes (family, tasks, frame rules), whether its weights are on disk (complete,
 partial or absent), how much disk they take, and whether the model fits this machine (``engine.machine_fit``).
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from engine.machine_fit import Fit, Machine, fit_for, measured_memory_gb, this_machine
 from engine.model_registry import (
+    KNOWN_IMAGE_MODELS,
     KNOWN_MODELS,
     ModelNotFound,
     ModelSpec,
@@ -20,16 +21,19 @@ from engine.model_registry import (
 from engine.model_store import ModelStore, component_names
 
 
-def stored_specs(store: ModelStore) -> list[ModelSpec]:
-    """Hub models in the store that are not known ids and whose model_index.json names a supported pipeline."""
+def stored_specs(store: ModelStore, kind: str | None = "video") -> list[ModelSpec]:
+    """Hub models in the store that are not known ids and whose model_index.json names a supported pipeline
+    (of ``kind``: "video", "image", or None for both)."""
     specs = []
     for repo_id in store.repo_ids():
-        if repo_id in KNOWN_MODELS:
+        if repo_id in KNOWN_MODELS or repo_id in KNOWN_IMAGE_MODELS:
             continue
         try:
-            specs.append(resolve_model(repo_id, store))
-        except ModelNotFound:  # an image model, a tokenizer repo, a snapshot without model_index.json
+            spec = resolve_model(repo_id, store)
+        except ModelNotFound:  # an unsupported pipeline, a tokenizer repo, a snapshot without model_index.json
             continue
+        if kind is None or spec.family.kind == kind:
+            specs.append(spec)
     return specs
 
 
@@ -57,10 +61,11 @@ def model_row(spec: ModelSpec, store: ModelStore, machine: Machine) -> dict[str,
 
 def list_models(extra_folders: list[Path] | None = None, store: ModelStore | None = None,
                 machine: Machine | None = None) -> list[dict[str, object]]:
-    """Every known model, every supported Hub model in the store, and each given local folder, as rows."""
+    """Every known model (video, then image), every supported Hub model in the store, and each given local
+    folder, as rows."""
     store = store or ModelStore.configured()
     machine = machine or this_machine()
-    specs = list(KNOWN_MODELS.values()) + stored_specs(store)
+    specs = list(KNOWN_MODELS.values()) + list(KNOWN_IMAGE_MODELS.values()) + stored_specs(store, kind=None)
     specs += [spec_for_folder(folder) for folder in extra_folders or []]
     return [model_row(spec, store, machine) for spec in specs]
 

@@ -1,6 +1,7 @@
-"""What each video-model family can make: frame counts, frame sizes, native rate, pipeline classes.
+"""What each model family can make: frame counts, frame sizes, native rate, pipeline classes.
 
-One descriptor per family (diffusers' own advice: a family's constraints live in one place, not in scattered
+Video families are here; image families (stills, keyframes) are in ``engine.image_families``, with the same
+descriptor. One descriptor per family (diffusers' own advice: a family's constraints live in one place, not in scattered
 ``if``s). Backends snap a request to these constraints and report the snap in ``TakeResult.notes``.
 """
 
@@ -63,9 +64,17 @@ class FrameConstraints:
         return self.snap_frames(self.native_frames_for(num_frames, fps))
 
 
+# How an image family takes reference stills (``ModelFamily.references``):
+#   ""           none: references are ignored, with a note on the still;
+#   "image"      one image (``image=``); several are set side by side on one canvas, as FLUX Kontext users do;
+#   "image_list" a list of images (``image=[...]``);
+#   "ip_adapter" an IP-Adapter loaded on the pipeline (``load_ip_adapter``; planned, no family uses it yet).
+REFERENCE_MODES = ("", "image", "image_list", "ip_adapter")
+
+
 @dataclass(frozen=True)
 class ModelFamily:
-    """A family of diffusers video models sharing pipelines and constraints."""
+    """A family of diffusers models sharing pipelines and constraints (``kind``: "video" or "image")."""
 
     name: str  # "wan", "ltx"
     title: str
@@ -82,6 +91,20 @@ class ModelFamily:
     vae_in_float32: bool = False
     # The pipeline's keyword for the clip's frame rate, if its positional encoding uses it (LTX).
     fps_argument: str | None = None
+    kind: str = "video"
+    # Image families: how references are passed (see REFERENCE_MODES), and how many the pipeline takes.
+    references: str = ""
+    max_references: int = 0
+    # The pipeline's keyword for the guidance the request asks (Qwen-Image's real CFG is ``true_cfg_scale``).
+    guidance_argument: str = "guidance_scale"
+    # Most steps the family's distilled checkpoints are made for (None = no advice); a note says when exceeded.
+    max_useful_steps: int | None = None
+    takes_negative_prompt: bool = True
+    # The keyword of a pipeline that rescales to a pixel area of its own (FLUX Kontext's ``max_area``): given the
+    # planned width x height so the still is made at the planned size.
+    area_argument: str | None = None
+    # Further keywords every call of this family's pipelines gets, as (name, value) pairs.
+    call_arguments: tuple[tuple[str, object], ...] = ()
 
     def pipeline_for(self, task: str) -> str | None:
         return self.pipelines.get(task)
@@ -128,12 +151,3 @@ FAMILIES: dict[str, ModelFamily] = {family.name: family for family in (WAN, LTX)
 
 # The animatic engine draws any frame count at any rate; H.264 needs even sides.
 ANIMATIC_CONSTRAINTS = FrameConstraints(frame_multiple=1, size_multiple=2, native_fps=None)
-
-
-def family_for_class_name(class_name: str) -> ModelFamily | None:
-    """The family whose pipelines include ``class_name`` (a model_index.json ``_class_name``)."""
-    for family in FAMILIES.values():
-        if class_name in family.class_names:
-            return family
-    return None
-

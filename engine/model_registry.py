@@ -1,4 +1,4 @@
-"""Video models: known Hub ids, any Hub id in the model store, local diffusers folders — family, tasks, size.
+"""Video and image models: known Hub ids, any Hub id in the model store, local diffusers folders — family, tasks, size.
 
 A model id is one of
   - a Hub repo id from ``KNOWN_MODELS`` (with its metadata: title, working size, download and memory figures),
@@ -14,16 +14,29 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from engine.model_families import (
-    ANIMATIC_CONSTRAINTS,
-    FAMILIES,
-    FrameConstraints,
-    ModelFamily,
-    family_for_class_name,
-)
+from engine.image_families import IMAGE_FAMILIES
+from engine.model_families import ANIMATIC_CONSTRAINTS, FAMILIES, FrameConstraints, ModelFamily
 from engine.model_store import ModelStore, component_names, looks_like_repo_id
 
 DEFAULT_MODEL = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"
+
+
+def all_families() -> dict[str, ModelFamily]:
+    """Video and image families by name."""
+    return {**FAMILIES, **IMAGE_FAMILIES}
+
+
+def family_for_class_name(class_name: str) -> ModelFamily | None:
+    """The family whose pipelines include ``class_name`` (a model_index.json ``_class_name``)."""
+    for family in all_families().values():
+        if class_name in family.class_names:
+            return family
+    return None
+
+
+def families_for(task: str) -> list[ModelFamily]:
+    """The families with a pipeline for ``task`` (for errors that say which could do it)."""
+    return [family for family in all_families().values() if task in family.pipelines]
 
 
 class ModelNotFound(LookupError):
@@ -63,8 +76,12 @@ class ModelSpec:
         return {
             "id": self.id,
             "family": self.family.name,
+            "kind": self.family.kind,
             "title": self.title or self.id,
             "tasks": list(self.tasks),
+            # How an image model takes reference stills ("" = it does not).
+            "references": self.family.references,
+            "max_references": self.family.max_references,
             "native_size": list(self.native_size),
             "params": self.params,
             "download_gb": self.download_gb,
@@ -77,11 +94,12 @@ class ModelSpec:
 
 def _known(model_id: str, family: str, tasks: tuple[str, ...], size: tuple[int, int], title: str,
            params: str, download_gb: float, memory_gb: tuple[float, float], **overrides: object) -> ModelSpec:
-    return ModelSpec(model_id, FAMILIES[family], tasks, size, title, params, download_gb, None, dict(overrides),
+    return ModelSpec(model_id, all_families()[family], tasks, size, title, params, download_gb, None, dict(overrides),
                      memory_gb)
 
 
 T2V, I2V, FLF = "text_to_video", "image_to_video", "first_last_frame"
+T2I, R2I = "text_to_image", "references_to_image"
 
 # memory_gb: bf16 weights of the whole pipeline and of its largest component (the UMT5-XXL / T5-XXL text
 # encoders are ~11 / ~9.5 GB, a 14B transformer ~28 GB); estimates that decide which offload a machine needs.
@@ -105,6 +123,26 @@ KNOWN_MODELS: dict[str, ModelSpec] = {
         _known("Wan-AI/Wan2.2-TI2V-5B-Diffusers", "wan", (T2V, I2V), (1280, 704), "Wan 2.2 text/image-to-video 5B",
                "5B", 34, (22, 11.4), size_multiple=32, native_fps=24, max_frames=121),
         _known("Lightricks/LTX-Video", "ltx", (T2V, I2V), (768, 512), "LTX-Video 0.9 (2B)", "2B", 28, (14, 9.5)),
+    )
+}
+# Stills (keyframes), apart from KNOWN_MODELS so that lists of video models stay video models.
+# memory_gb: from the parameter counts in half precision (estimates).
+KNOWN_IMAGE_MODELS: dict[str, ModelSpec] = {
+    spec.id: spec
+    for spec in (
+        _known("stabilityai/sd-turbo", "sd", (T2I,), (512, 512), "SD-Turbo (stills, 1-4 steps)", "0.9B", 5,
+               (2.6, 1.7)),
+        _known("stabilityai/sdxl-turbo", "sdxl", (T2I,), (512, 512), "SDXL-Turbo (stills, 1-4 steps)", "2.6B", 14,
+               (7.0, 5.1)),
+        _known("black-forest-labs/FLUX.1-schnell", "flux", (T2I,), (1024, 1024), "FLUX.1 [schnell] (stills)", "12B",
+               54, (33.5, 23.8)),
+        _known("black-forest-labs/FLUX.1-Kontext-dev", "flux_kontext", (T2I, R2I), (1024, 1024),
+               "FLUX.1 Kontext [dev] (stills with references)", "12B", 54, (33.5, 23.8)),
+        _known("Qwen/Qwen-Image", "qwen_image", (T2I,), (1328, 1328), "Qwen-Image (stills)", "20B", 58, (57.7, 40.9)),
+        _known("Qwen/Qwen-Image-Edit", "qwen_image_edit", (R2I,), (1024, 1024), "Qwen-Image-Edit (stills from a reference)",
+               "20B", 58, (57.7, 40.9)),
+        _known("Tongyi-MAI/Z-Image-Turbo", "z_image", (T2I,), (1024, 1024), "Z-Image-Turbo (stills, 8 steps)", "6B",
+               33, (20.5, 12.3)),
     )
 }
 
@@ -134,12 +172,14 @@ def _spec_from_index(folder: Path, model_id: str, title: str, *, local_folder: P
     class_name = str(index.get("_class_name", ""))
     family = family_for_class_name(class_name)
     if family is None:
-        supported = ", ".join(name for f in FAMILIES.values() for name in f.class_names)
-        raise ModelNotFound(f"{model_id}: pipeline {class_name or '(none)'} is not a video family Storyreel runs "
-                            f"(supported: {supported})")
+        supported = ", ".join(name for f in all_families().values() for name in f.class_names)
+        raise ModelNotFound(f"{model_id}: pipeline {class_name or '(none)'} is not a video or image family "
+                            f"Storyreel runs (supported: {supported})")
     overrides: dict[str, object] = {}
-    if family.name == "ltx":
-        tasks: tuple[str, ...] = (T2V, I2V, FLF)
+    if family.kind == "image":
+        tasks: tuple[str, ...] = tuple(family.pipelines)
+    elif family.name == "ltx":
+        tasks = (T2V, I2V, FLF)
     elif class_name == "WanImageToVideoPipeline":
         transformer = _component_config(folder, "transformer")
         tasks = (I2V, FLF) if transformer.get("pos_embed_seq_len") else (I2V,)
@@ -168,6 +208,8 @@ def resolve_model(model_id: str | None, store: ModelStore | None = None) -> Mode
     model_id = model_id or DEFAULT_MODEL
     if model_id in KNOWN_MODELS:
         return KNOWN_MODELS[model_id]
+    if model_id in KNOWN_IMAGE_MODELS:
+        return KNOWN_IMAGE_MODELS[model_id]
     if Path(model_id).expanduser().is_dir():
         return spec_for_folder(Path(model_id))
     if looks_like_repo_id(model_id):

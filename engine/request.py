@@ -1,7 +1,9 @@
-"""What to generate (``GenerationRequest``) and what came out (``TakeResult``).
+"""What to generate (``GenerationRequest``) and what came out (``TakeResult``, ``StillResult``).
 
 A request is frozen and built once, on the caller's side; its ``key()`` is a stable hash of everything that
-affects the pixels, and keys the take cache.
+affects the pixels, and keys the take cache. Its ``task`` says what it makes: a clip (``text_to_video``,
+``image_to_video``, ``first_last_frame``) or a still (``text_to_image``, ``references_to_image``: a keyframe made
+with reference images of the cast and the location, ``reference_images``). ``GenerationRequest.still`` builds one.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
-Task = Literal["text_to_video", "image_to_video", "first_last_frame"]
+Task = Literal["text_to_video", "image_to_video", "first_last_frame", "text_to_image", "references_to_image"]
 TASKS: tuple[str, ...] = Task.__args__  # type: ignore[attr-defined]
+IMAGE_TASKS = ("text_to_image", "references_to_image")
+MAX_REFERENCES = 16
 CAMERA_MOVES: tuple[str, ...] = (
     "static", "push_in", "pull_out", "pan_left", "pan_right", "tilt_up", "tilt_down",
     "truck_left", "truck_right", "orbit", "handheld",
@@ -60,11 +64,14 @@ class GenerationRequest:
     options: tuple[tuple[str, Any], ...] = ()
     # Caption and framing for the animatic story card (shot number, framing label); not sent to models.
     label: str = ""
+    # Stills of the shot's cast and location for ``references_to_image`` (absolute paths, and their contents).
+    reference_images: tuple[str, ...] = ()
+    reference_images_sha256: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.prompt, str) or ("\x00" in self.prompt):
             raise RequestError("the prompt must be text")
-        if self.task == "text_to_video" and not self.prompt.strip() and self.backend != "animatic":
+        if self.task in ("text_to_video", "text_to_image") and not self.prompt.strip() and self.backend != "animatic":
             raise RequestError("the prompt is empty: describe what the shot shows")
         if len(self.prompt) > 10_000:
             raise RequestError("the prompt is longer than 10,000 characters")
@@ -86,7 +93,36 @@ class GenerationRequest:
             raise RequestError(f"unknown camera move {self.camera!r}; one of {', '.join(CAMERA_MOVES)}")
         if self.task in ("image_to_video", "first_last_frame") and not self.reference_image:
             raise RequestError(f"{self.task} needs a reference image")
+        object.__setattr__(self, "reference_images", tuple(str(p) for p in self.reference_images))
+        object.__setattr__(self, "reference_images_sha256", tuple(self.reference_images_sha256))
+        if self.task in IMAGE_TASKS:
+            if self.num_frames != 1:
+                raise RequestError(f"a still is one frame, got {self.num_frames} frames for {self.task}")
+            if self.task == "references_to_image" and not self.reference_images:
+                raise RequestError("references_to_image needs at least one reference image")
+            if len(self.reference_images) > MAX_REFERENCES:
+                raise RequestError(f"at most {MAX_REFERENCES} reference images, got {len(self.reference_images)}")
+        elif self.reference_images:
+            raise RequestError(f"{self.task} takes no reference_images (stills of the cast are for image tasks)")
+        if self.reference_images_sha256 and len(self.reference_images_sha256) != len(self.reference_images):
+            raise RequestError("reference_images_sha256 must hash each reference image")
         object.__setattr__(self, "options", tuple(sorted(dict(self.options).items())))
+
+    @classmethod
+    def still(cls, prompt: str, width: int, height: int, *, references: tuple[Path | str, ...] = (),
+              **values: Any) -> GenerationRequest:
+        """A keyframe request: one frame, ``text_to_image``, or ``references_to_image`` when references are given
+        (each hashed, so the cache follows their content). ``values`` are any other fields (seed, model_id...)."""
+        values.setdefault("fps", 24.0)
+        values.setdefault("steps", 4)
+        values.setdefault("guidance", 0.0)
+        return cls(prompt=prompt, width=width, height=height, num_frames=1, task="text_to_image",
+                   **values).with_references(references)
+
+    @property
+    def kind(self) -> str:
+        """"image" for a still, "video" for a clip."""
+        return "image" if self.task in IMAGE_TASKS else "video"
 
     # --- identity -----------------------------------------------------------------------------------------
     def key(self) -> str:
@@ -94,6 +130,9 @@ class GenerationRequest:
         data = self.to_dict()
         data.pop("reference_image")
         data.pop("last_image")
+        data.pop("reference_images")
+        if not data["reference_images_sha256"]:  # keeps the keys of every request made before stills existed
+            data.pop("reference_images_sha256")
         data["renderer_version"] = RENDERER_VERSIONS.get(self.backend, 0)
         blob = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
@@ -116,7 +155,22 @@ class GenerationRequest:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["options"] = tuple(sorted(dict(values.get("options") or {}).items()))
+        for name in ("reference_images", "reference_images_sha256"):
+            values[name] = tuple(values.get(name) or ())
         return cls(**values)
+
+    def with_references(self, paths: tuple[Path | str, ...] | list[Path | str]) -> GenerationRequest:
+        """Attach reference stills to a still request (hashing each) and switch between text- and
+        references-to-image; an empty list takes them off."""
+        if self.kind != "image":
+            raise RequestError(f"reference images are for still requests, not {self.task}")
+        if not paths:
+            return replace(self, reference_images=(), reference_images_sha256=(), task="text_to_image")
+        for path in paths:
+            if not Path(path).is_file():
+                raise RequestError(f"the reference image {path} cannot be found")
+        return replace(self, reference_images=tuple(str(p) for p in paths),
+                       reference_images_sha256=tuple(file_sha256(p) for p in paths), task="references_to_image")
 
     def with_reference(self, path: Path | str | None) -> GenerationRequest:
         """Attach a reference still (hashing its content) and switch to image-to-video."""
@@ -158,3 +212,41 @@ class TakeResult:
         for name in ("video", "first_frame", "last_frame", "thumbnail"):
             values[name] = Path(values[name])
         return cls(**values)
+
+
+@dataclass
+class StillResult:
+    """A finished still (a keyframe take): ``image.png`` (its text chunk holds the request, model and seed), a
+    ``thumb.jpg``, and everything known about how it was made."""
+
+    image: Path
+    thumbnail: Path
+    request: GenerationRequest
+    width: int
+    height: int
+    seed: int = 0
+    model_id: str = ""
+    model_revision: str | None = None
+    backend: str = "animatic"
+    timings: dict[str, float] = field(default_factory=dict)
+    peak_memory_bytes: int | None = None
+    notes: list[str] = field(default_factory=list)  # snaps, references the model could not use
+    from_cache: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: (str(v) if isinstance(v, Path) else v) for k, v in self.__dict__.items()}
+        data["request"] = self.request.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StillResult:
+        values = dict(data)
+        values["request"] = GenerationRequest.from_dict(values["request"])
+        for name in ("image", "thumbnail"):
+            values[name] = Path(values[name])
+        return cls(**values)
+
+
+def result_from_dict(data: dict[str, Any]) -> TakeResult | StillResult:
+    """A take or a still from its ``to_dict()``."""
+    return StillResult.from_dict(data) if "image" in data else TakeResult.from_dict(data)

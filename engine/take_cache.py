@@ -1,6 +1,7 @@
-"""A content-addressed cache of finished takes, keyed by ``GenerationRequest.key()``.
+"""A content-addressed cache of finished takes and stills, keyed by ``GenerationRequest.key()``.
 
-Layout: ``root/<key[:2]>/<key>/{video.mp4, first.png, last.png, thumb.jpg, metadata.json}``. Every file is written
+Layout: ``root/<key[:2]>/<key>/{video.mp4, first.png, last.png, thumb.jpg, metadata.json}`` for a clip,
+``{image.png, thumb.jpg, metadata.json}`` for a still (an image task). Every file is written
 atomically, and ``metadata.json`` is written last: a take exists in the cache only once its metadata does. A lookup
 re-checks the files (present, sizes as recorded, the video probes with the recorded frame count and size), so a
 half-written or damaged take is never offered.
@@ -18,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.atomic_files import temp_path_for, write_atomic
-from engine.request import GenerationRequest, TakeResult
+from engine.request import GenerationRequest, StillResult, TakeResult
+from engine.still_files import IMAGE_FILE, THUMB_FILE, still_size
 from engine.video_io import VideoError, probe_video
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,16 @@ log = logging.getLogger(__name__)
 METADATA = "metadata.json"
 FORMAT_VERSION = 1
 FILE_FIELDS = {"video": "video.mp4", "first_frame": "first.png", "last_frame": "last.png", "thumbnail": "thumb.jpg"}
+STILL_FILE_FIELDS = {"image": IMAGE_FILE, "thumbnail": THUMB_FILE}
+Result = TakeResult | StillResult
+
+
+def _files_of(request: GenerationRequest) -> dict[str, str]:
+    return STILL_FILE_FIELDS if request.kind == "image" else FILE_FIELDS
+
+
+def _result_type(request: GenerationRequest) -> type[TakeResult] | type[StillResult]:
+    return StillResult if request.kind == "image" else TakeResult
 
 
 class TakeCache:
@@ -44,7 +56,7 @@ class TakeCache:
             (folder / METADATA).unlink()
         return folder
 
-    def lookup(self, request: GenerationRequest) -> TakeResult | None:
+    def lookup(self, request: GenerationRequest) -> Result | None:
         """The cached take for ``request`` if one is there and intact, else None."""
         folder = self.folder(request)
         try:
@@ -59,10 +71,10 @@ class TakeCache:
             log.warning("ignoring cache entry %s: %s", folder.name, problem)
             return None
         values = dict(data["take"])
-        for name, file_name in FILE_FIELDS.items():
+        for name, file_name in _files_of(request).items():
             values[name] = str(folder / file_name)
         values["from_cache"] = True
-        return TakeResult.from_dict(values)
+        return _result_type(request).from_dict(values)
 
     def _problem(self, folder: Path, data: dict[str, Any], request: GenerationRequest) -> str | None:
         if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION or data.get("key") != request.key():
@@ -71,12 +83,25 @@ class TakeCache:
         sizes = data.get("sizes")
         if not isinstance(take, dict) or not isinstance(sizes, dict):
             return "metadata is incomplete"
-        for file_name in FILE_FIELDS.values():
+        files = _files_of(request)
+        for file_name in files.values():
             path = folder / file_name
             if not path.is_file():
                 return f"{file_name} is missing"
             if path.stat().st_size != sizes.get(file_name):
                 return f"{file_name} is not the size it was written at"
+        if request.kind == "image":
+            try:
+                size = still_size(folder / IMAGE_FILE)
+            except (OSError, ValueError) as error:
+                return f"the still does not read: {error}"
+            if size != (take.get("width"), take.get("height")):
+                return f"the still is {size[0]}x{size[1]}, metadata says {take.get('width')}x{take.get('height')}"
+            try:
+                StillResult.from_dict({**take, **{k: "" for k in files}})
+            except (TypeError, ValueError, KeyError) as error:
+                return f"metadata does not describe a still ({error})"
+            return None
         try:
             info = probe_video(folder / FILE_FIELDS["video"])
         except VideoError as error:
@@ -92,13 +117,14 @@ class TakeCache:
             return f"metadata does not describe a take ({error})"
         return None
 
-    def commit(self, result: TakeResult) -> TakeResult:
-        """Enter a finished take; its files are moved (or copied) into the request's folder if elsewhere."""
+    def commit(self, result: Result) -> Result:
+        """Enter a finished take or still; its files are moved (or copied) into the request's folder if elsewhere."""
         folder = self.folder(result.request)
         folder.mkdir(parents=True, exist_ok=True)
         sizes: dict[str, int] = {}
         placed: dict[str, Path] = {}
-        for name, file_name in FILE_FIELDS.items():
+        files = _files_of(result.request)
+        for name, file_name in files.items():
             source, target = Path(getattr(result, name)), folder / file_name
             if not source.is_file():
                 raise FileNotFoundError(f"the take's {name.replace('_', ' ')} {source} does not exist")
@@ -109,7 +135,7 @@ class TakeCache:
             sizes[file_name] = target.stat().st_size
             placed[name] = target
         take = result.to_dict()
-        for name, file_name in FILE_FIELDS.items():
+        for name, file_name in files.items():
             take[name] = file_name  # relative: the cache folder can move
         take["from_cache"] = False
         metadata = {"format": FORMAT_VERSION, "key": result.request.key(), "created": time.time(),
@@ -118,4 +144,4 @@ class TakeCache:
         values = dict(result.__dict__)
         values.update(placed)
         values["from_cache"] = False
-        return TakeResult(**values)
+        return type(result)(**values)

@@ -1,5 +1,6 @@
 """The animatic backend: the default, CPU-only engine. No weights: a reference still, or a story card made from
-the prompt, animated with a real camera move and encoded to H.264."""
+the prompt, animated with a real camera move and encoded to H.264. A still request (an image task) gets the story
+card itself, with the shot's reference images (cast, location) as a strip of thumbnails at its foot."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.animatic.reference_strip import draw_reference_strip
 from engine.animatic.shot_renderer import ShotRenderer, ShotSpec
 from engine.progress import CancelToken, Progress, ProgressCallback, no_progress
-from engine.request import GenerationRequest, RequestError, TakeResult
+from engine.request import GenerationRequest, RequestError, StillResult, TakeResult
+from engine.still_files import write_still
 from engine.video_io import VideoError, VideoWriter, load_image_rgb, write_stills
 
 RENDERER_REVISION = "2"
@@ -57,9 +60,11 @@ class AnimaticBackend:
         out_dir: Path,
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
-    ) -> TakeResult:
+    ) -> TakeResult | StillResult:  # a still for the image tasks
         cancel = cancel or CancelToken()
         started = time.perf_counter()
+        if request.kind == "image":
+            return self._still_card(request, Path(out_dir), progress, cancel, started)
         tracing = not tracemalloc.is_tracing()
         if tracing:
             tracemalloc.start()
@@ -68,6 +73,32 @@ class AnimaticBackend:
         finally:
             if tracing:
                 tracemalloc.stop()
+
+    def _still_card(self, request: GenerationRequest, out_dir: Path, progress: ProgressCallback, cancel: CancelToken,
+                    started: float) -> StillResult:
+        """The story card of the prompt at the requested size, the reference images in a strip at its foot."""
+        progress(Progress("prepare", 0, 1, "drawing the story card"))
+        references = [self._still(path, "reference image") for path in request.reference_images]
+        cancel.raise_if_cancelled()
+        renderer = ShotRenderer(ShotSpec(width=request.width, height=request.height, num_frames=1, fps=request.fps,
+                                         seed=request.seed, prompt=request.prompt, label=request.label,
+                                         footer="keyframe"))
+        notes = list(renderer.notes)
+        if renderer.missing_glyphs:
+            notes.append("no font has these characters, left off the card: " + "".join(sorted(renderer.missing_glyphs)))
+        card = draw_reference_strip(renderer.render(0), [r for r in references if r is not None])
+        cancel.raise_if_cancelled()
+        drawn = time.perf_counter()
+        progress(Progress("prepare", 1, 1))
+        metadata = {"request": request.to_dict(), "model_id": "animatic", "model_revision": RENDERER_REVISION,
+                    "seed": request.seed, "backend": self.name, "notes": notes}
+        image, thumb = write_still(card, out_dir, metadata)
+        finished = time.perf_counter()
+        return StillResult(image=image, thumbnail=thumb, request=request, width=request.width, height=request.height,
+                           seed=request.seed, model_id="animatic", model_revision=RENDERER_REVISION,
+                           backend=self.name, notes=notes,
+                           timings={"draw_s": round(drawn - started, 4), "write_s": round(finished - drawn, 4),
+                                    "total_s": round(finished - started, 4)})
 
     def _generate(
         self, request: GenerationRequest, out_dir: Path, progress: ProgressCallback, cancel: CancelToken,

@@ -1,4 +1,5 @@
-"""Video models through diffusers (Wan 2.1 / 2.2, LTX-Video): load once, generate takes, report every step.
+"""Video and image models through diffusers (Wan 2.1 / 2.2, LTX-Video; SD-Turbo, FLUX.1, Kontext, ... for stills):
+load once, generate takes (clips, or stills for the image tasks), report every step.
 
 The pipeline stays loaded between takes of the same model (and placement); another model frees it first.
 Progress comes from ``callback_on_step_end``; cancel sets the pipeline's ``_interrupt`` flag and leaves at the
@@ -43,11 +44,13 @@ from engine.backends.diffusers_plan import (
     retime_indices,
     to_uint8_frames,
 )
+from engine.backends.diffusers_stills import StillPlan, plan_still, reference_arguments, still_arguments
 from engine.backends.diffusers_windows import stitch
 from engine.model_registry import ModelNotFound, ModelSpec, download_hint, local_weights
 from engine.model_store import ModelStore
 from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback
-from engine.request import GenerationRequest, TakeResult
+from engine.request import GenerationRequest, StillResult, TakeResult
+from engine.still_files import write_still
 from engine.video_io import VideoWriter, load_image_rgb, write_stills
 
 __all__ = ["DiffusersBackend", "ModelUnavailable", "OutOfMemory", "StepPreview", "UnsupportedRequest"]
@@ -190,25 +193,23 @@ class DiffusersBackend:
 
     # --- generating ----------------------------------------------------------------------------------------
     def generate(self, request: GenerationRequest, out_dir: Path, progress: ProgressCallback,
-                 cancel: CancelToken) -> TakeResult:
+                 cancel: CancelToken) -> TakeResult | StillResult:  # a still for the image tasks
         started = time.perf_counter()
         try:
-            plan = plan_generation(request, self.store)
+            still = plan_still(request, self.store) if request.kind == "image" else None
+            plan = still.plan if still is not None else plan_generation(request, self.store)
         except ModelNotFound as exc:
             raise ModelUnavailable(str(exc)) from exc
-        cancel.raise_if_cancelled()
-        name = plan.spec.title or plan.spec.id
-        warm = self.is_loaded(plan, request)
-        progress(Progress("load", 0, 1, f"{name} is loaded" if warm else f"loading {name}"))
-        loaded = self.pipeline_for(plan, request)
-        progress(Progress("load", 1, 1, "warm" if warm else "loaded"))
+        loaded = self._loaded_for(plan, request, progress, cancel)
         load_s = time.perf_counter() - started
         cancel.raise_if_cancelled()
 
         reset_peak(loaded.placement.device)
         denoise_started = time.perf_counter()
+        what = "a still" if still is not None else f"{plan.num_frames} frames"
         try:
-            frames = self._run(loaded, plan, request, progress, cancel)
+            frames = (self._run_still(loaded, still, request, progress, cancel) if still is not None
+                      else self._run(loaded, plan, request, progress, cancel))
         except Cancelled:
             free_memory()
             raise
@@ -217,13 +218,16 @@ class DiffusersBackend:
                 del exc
                 free_memory()
                 raise OutOfMemory(
-                    f"the GPU ran out of memory generating {plan.width}x{plan.height}, {plan.num_frames} frames with "
+                    f"the GPU ran out of memory generating {plan.width}x{plan.height}, {what} with "
                     f"{plan.spec.id}; try the options offload=model (or group/sequential), vae_tiling=true, a "
                     f"smaller size or a shorter shot"
                 ) from None
             raise
         generate_s = time.perf_counter() - denoise_started
         peak = peak_bytes(loaded.placement.device)
+        if still is not None:
+            return self._write_still(frames[0], plan, loaded, request, Path(out_dir), peak,
+                                     {"load": round(load_s, 4), "generate": round(generate_s, 4)}, started)
 
         encode_started = time.perf_counter()
         result = self._write_take(frames, plan, request, Path(out_dir), progress, cancel)
@@ -237,6 +241,69 @@ class DiffusersBackend:
                           "encode": round(time.perf_counter() - encode_started, 4),
                           "total": round(time.perf_counter() - started, 4)}
         return result
+
+    def _loaded_for(self, plan: GenerationPlan, request: GenerationRequest, progress: ProgressCallback,
+                    cancel: CancelToken) -> _Loaded:
+        cancel.raise_if_cancelled()
+        name = plan.spec.title or plan.spec.id
+        warm = self.is_loaded(plan, request)
+        progress(Progress("load", 0, 1, f"{name} is loaded" if warm else f"loading {name}"))
+        loaded = self.pipeline_for(plan, request)
+        progress(Progress("load", 1, 1, "warm" if warm else "loaded"))
+        return loaded
+
+    def _step_callback(self, progress: ProgressCallback, cancel: CancelToken, total: int, *, offset: int = 0,
+                       message: str = "", preview: Any = None, every: int = 0) -> Any:
+        """A ``callback_on_step_end`` that reports step ``offset + step + 1`` of ``total`` and stops on cancel
+        (``preview(pipeline, latents)``, every ``every`` steps, makes the step's preview PNG)."""
+
+        def on_step_end(pipeline: Any, step: int, _timestep: Any, callback_kwargs: dict[str, Any]) -> dict[str, Any]:
+            done = offset + step + 1
+            png = None
+            if preview is not None and every and (done % every == 0 or done == total) and not cancel.cancelled:
+                png = preview(pipeline, callback_kwargs.get("latents"))
+            progress(StepPreview("denoise", done, total, message, png))
+            if cancel.cancelled:
+                pipeline._interrupt = True
+                raise Cancelled("cancelled during denoising")
+            return callback_kwargs
+
+        return on_step_end
+
+    def _run_still(self, loaded: _Loaded, still: StillPlan, request: GenerationRequest, progress: ProgressCallback,
+                   cancel: CancelToken) -> np.ndarray:
+        """One still: the family's pipeline for the task run, with the references as the family takes them."""
+        import torch
+
+        family = still.plan.spec.family
+        pipe = self._pipeline_for_task(loaded, still.plan, still.task)
+        set_vae_tiling(pipe, bool(request.option("vae_tiling", False)))
+        references, notes = reference_arguments(still, family)
+        still.plan.notes.extend(notes)
+        kwargs = still_arguments(still, request, family)
+        kwargs.update(references)
+        kwargs["generator"] = torch.Generator(device="cpu").manual_seed(request.seed)
+        kwargs["callback_on_step_end"] = self._step_callback(progress, cancel, request.steps)
+        kwargs["callback_on_step_end_tensor_inputs"] = ["latents"]
+        with torch.inference_mode():
+            output = pipe(**kwargs)
+        images = to_uint8_frames(output.images)
+        del output
+        return images
+
+    def _write_still(self, image: np.ndarray, plan: GenerationPlan, loaded: _Loaded, request: GenerationRequest,
+                     out_dir: Path, peak: int | None, timings: dict[str, float], started: float) -> StillResult:
+        encode_started = time.perf_counter()
+        image = cover_resize(image, request.width, request.height)
+        metadata = {"request": request.to_dict(), "model_id": plan.spec.id, "model_revision": loaded.revision,
+                    "seed": request.seed, "backend": self.name, "notes": plan.notes}
+        image_png, thumb = write_still(image, out_dir, metadata)
+        timings["encode"] = round(time.perf_counter() - encode_started, 4)
+        timings["total"] = round(time.perf_counter() - started, 4)
+        return StillResult(image=image_png, thumbnail=thumb, request=request, width=request.width,
+                           height=request.height, seed=request.seed, model_id=plan.spec.id,
+                           model_revision=loaded.revision, backend=self.name, timings=timings,
+                           peak_memory_bytes=peak, notes=list(plan.notes))
 
     def _run(self, loaded: _Loaded, plan: GenerationPlan, request: GenerationRequest, progress: ProgressCallback,
              cancel: CancelToken) -> np.ndarray:
@@ -295,18 +362,10 @@ class DiffusersBackend:
         if self._loaded is not None and self._loaded.placement.offload != "none":
             every = 0  # decoding a preview would shuttle the VAE on and off the GPU every step
 
-        def on_step_end(pipeline: Any, step: int, _timestep: Any, callback_kwargs: dict[str, Any]) -> dict[str, Any]:
-            done = window * steps + step + 1
-            png = None
-            if every and (done % every == 0 or done == total) and not cancel.cancelled:
-                png = self._preview(pipeline, callback_kwargs.get("latents"), plan, num_frames)
-            progress(StepPreview("denoise", done, total, f"window {window + 1} of {windows}" if windows > 1 else "",
-                                 png))
-            if cancel.cancelled:
-                pipeline._interrupt = True
-                raise Cancelled("cancelled during denoising")
-            return callback_kwargs
-
+        on_step_end = self._step_callback(
+            progress, cancel, total, offset=window * steps,
+            message=f"window {window + 1} of {windows}" if windows > 1 else "", every=every,
+            preview=lambda pipeline, latents: self._preview(pipeline, latents, plan, num_frames))
         kwargs: dict[str, Any] = {
             "prompt": request.prompt,
             "negative_prompt": request.negative_prompt or None,

@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from engine.backends.diffusers_windows import Window, overlap_for, plan_windows
+from engine.model_families import FAMILIES
 from engine.model_registry import ModelSpec, resolve_model
 from engine.model_store import ModelStore
 from engine.request import GenerationRequest
@@ -41,6 +42,9 @@ class GenerationPlan:
 
 def plan_generation(request: GenerationRequest, store: ModelStore | None = None) -> GenerationPlan:
     spec = resolve_model(request.model_id, store)
+    if spec.family.kind != "video":
+        raise UnsupportedRequest(f"{spec.title or spec.id} makes stills, not video clips; the families that make "
+                                 f"clips: {', '.join(f.title for f in FAMILIES.values())}")
     pipeline_class = spec.pipeline_class_name(request.task)
     if pipeline_class is None:
         can = ", ".join(t.replace("_", "-") for t in spec.tasks)

@@ -86,8 +86,8 @@ def test_local_folders_are_recognised_by_their_pipeline_class(tiny: dict[str, Pa
     assert resolve_model(str(tiny["ltx"])).family.name == "ltx"
     odd = tmp_path / "sd"
     odd.mkdir()
-    (odd / "model_index.json").write_text('{"_class_name": "StableDiffusionPipeline"}')
-    with pytest.raises(ModelNotFound, match="StableDiffusionPipeline is not a video family"):
+    (odd / "model_index.json").write_text('{"_class_name": "KandinskyPipeline"}')
+    with pytest.raises(ModelNotFound, match="KandinskyPipeline is not a video or image family"):
         spec_for_folder(odd)
 
 
