@@ -106,7 +106,8 @@ class RemoveElement(Command):
 
     def apply(self, project: Project) -> Change:
         element = project.element(self.element_id)
-        spoken = [line for line in project.lines if line.speaker == element.id]
+        spoken = [line for line in project.lines
+                  if element.id == line.speaker or element.id in line.also_speakers]  # joint lines too
         if spoken:
             raise StoryreelError(f"{element.name} speaks {len(spoken)} line(s): give them to someone else first")
         group: list[Any] = project.cast if isinstance(element, Character) else project.locations

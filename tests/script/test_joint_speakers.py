@@ -107,3 +107,18 @@ def test_a_file_without_joint_speakers_loads_and_round_trips(tmp_path: Path) -> 
     loaded, _ = store.load(bundle)
     assert loaded.lines[0].also_speakers == [] and loaded.cast[0].voice_hints.gender == ""
     assert cmd.speakers_of(loaded, loaded.lines[0]) == [project.cast[0].id]
+
+
+def test_a_character_speaking_only_in_a_joint_line_cannot_be_removed(document: ProjectDocument,
+                                                                     script_file: Callable[..., Path]) -> None:
+    import pytest
+
+    from studio.project import StoryreelError
+    from studio.project.element_commands import RemoveElement
+
+    import_fountain(document, script_file("INT. GARAGE - NIGHT\n\nBRICK\nReady?\n\nBRICK & STEEL\nGo!\n"))
+    steel = document.project.character_by_name("Steel")
+    assert steel is not None
+    with pytest.raises(StoryreelError, match="Steel speaks 1 line"):
+        document.execute(RemoveElement(steel.id))
+    assert document.project.character_by_name("Steel") is not None
