@@ -255,3 +255,24 @@ def test_keys_blade_marker_marks_and_ripple_delete_in_the_window(qtbot, make_win
     assert (document.bundle / project.shots[1].active().media).is_file()
     window.undo_action.trigger()
     assert [s.id for s in project.shots] == [a, b, c] and project.markers[0].frame == 130
+
+
+def test_drag_a_marker_along_the_ruler_and_delete_it_from_its_menu(timeline):
+    from studio.timeline import nle_edits
+
+    session, view = timeline
+    view.set_snapping(False)
+    session.push(nle_edits.add_marker(session.project, 30, "Door"))
+    view.sync()
+    marker = session.project.markers[0]
+    flag = view.viewport_point(30, "ruler") + QPoint(20, 0)  # on its name, right of the flag
+    drag(view, flag, flag + frames_right(view, 20))
+    assert marker.frame == 50 and session.playhead() == 0  # the marker moved, the playhead did not
+    assert session.undo_stack.count() == 2
+    view.sync()
+    assert view.scene_items.markers[marker.id].x() == pytest.approx(50 * view.px_per_frame)
+    menu = view.marker_menu(marker.id)
+    next(a for a in menu.actions() if a.text() == "Delete Marker").trigger()
+    assert session.project.markers == []
+    session.undo_stack.undo()
+    assert [m.name for m in session.project.markers] == ["Door"]

@@ -20,6 +20,7 @@ from .interactions import (
     Blade,
     Interaction,
     MoveLine,
+    MoveMarker,
     MoveMusic,
     MoveShots,
     Roll,
@@ -54,6 +55,8 @@ class GestureHost(Protocol):
     def transition_menu(self, shot_id: str) -> QMenu: ...
 
     def rename_marker(self, marker_id: str) -> None: ...
+
+    def marker_menu(self, marker_id: str) -> QMenu: ...
 
 
 class TimelineGestures:
@@ -108,6 +111,10 @@ class TimelineGestures:
     def _start(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> Interaction | None:
         view, session = self.view, self.view.session
         if pos.y() < style.RULER_H:
+            marker = self.marker_at(pos)
+            if marker is not None:
+                frame = next(m.frame for m in session.project.markers if m.id == marker.marker_id)
+                return MoveMarker(view, pos, marker.marker_id, frame)
             return Scrub(view, pos)
         kind, item, edge = self.hit(pos)
         tool = view.tool
@@ -238,7 +245,14 @@ class TimelineGestures:
             view.shotActivated.emit(item.shot_id)
 
     def context_menu(self, pos: QPointF, screen_pos: QPoint) -> bool:
-        """Right-click on a clip or transition: its transition menu (True); elsewhere nothing (False)."""
+        """Right-click on a marker: rename or delete it; on a clip or transition: its transition menu (True);
+        elsewhere nothing (False)."""
+        marker = self.marker_at(pos)
+        if marker is not None:
+            menu = self.view.marker_menu(marker.marker_id)
+            menu.exec(screen_pos)
+            menu.deleteLater()
+            return True
         kind, item, _ = self.hit(pos)
         if kind not in ("clip", "transition"):
             return False

@@ -102,6 +102,23 @@ class Scrub(Interaction):
         self.host.session.set_playhead(self.host.snap_frame(self.host.track_geometry.frame_at(pos.x()), self.snaps))
 
 
+class MoveMarker(Interaction):
+    """A marker's flag dragged along the ruler (it snaps to clip edges, lines and the playhead)."""
+
+    cursor = Cursor.ClosedHandCursor
+
+    def __init__(self, host: InteractionHost, press: QPointF, marker_id: str, frame: int) -> None:
+        super().__init__(host, press)
+        self.marker_id, self.start_frame = marker_id, frame
+        self.key = new_drag_key("marker", marker_id)
+        self.snaps = host.snap_candidates(exclude={frame})
+
+    def move(self, pos: QPointF) -> None:
+        frame = self.host.snap_frame(max(0, self.start_frame + self.delta(pos)), self.snaps)
+        self.push_changed(frame, self.start_frame, lambda: nle_edits.EditMarker(
+            self.marker_id, frame=frame, text="Move marker", merge_key=self.key))
+
+
 class Trim(Interaction):
     """A clip's edge: the right edge changes where the take ends, the left where it begins (a ripple trim)."""
 

@@ -158,6 +158,20 @@ class TimelineView(QGraphicsView):
         self.last_message = text
         self.message.emit(text)
 
+    def marker_menu(self, marker_id: str) -> QMenu:
+        """Rename… and Delete for one marker (its flag's right-click menu)."""
+        menu = QMenu(self)
+        menu.addAction("Rename Marker…", lambda: self.rename_marker(marker_id))
+
+        def delete() -> None:
+            try:
+                self.session.push(nle_edits.RemoveMarker(marker_id))
+            except (StoryreelError, ValueError) as exc:
+                self.say(str(exc))
+
+        menu.addAction("Delete Marker", delete)
+        return menu
+
     def rename_marker(self, marker_id: str) -> QInputDialog:
         """Ask for a marker's new name (a window-modal dialog; OK renames it as one undo step)."""
         marker = next(m for m in self.session.project.markers if m.id == marker_id)
