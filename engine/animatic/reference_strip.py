@@ -23,7 +23,8 @@ def strip_layout(sizes: list[tuple[int, int]], width: int, height: int) -> list[
     thumb_h = max(4, round(height * STRIP_HEIGHT))
     # Aspect kept but clamped: a panorama does not eat the strip, a sliver stays visible.
     widths = [max(4, round(thumb_h * min(2.0, max(0.5, w / max(1, h))))) for w, h in sizes]
-    room = width * MAX_WIDTH
+    outer = round(height * MARGIN)
+    room = width * MAX_WIDTH - outer  # the strip and its right margin keep to the right part of the card
     total = sum(widths) + margin * (len(widths) - 1)
     if total > room:  # shrink all to fit
         scale = room / total
@@ -31,8 +32,7 @@ def strip_layout(sizes: list[tuple[int, int]], width: int, height: int) -> list[
         widths = [max(4, round(w * scale)) for w in widths]
         margin = max(1, round(margin * scale))
         total = sum(widths) + margin * (len(widths) - 1)
-    x = width - round(height * MARGIN) - total
-    y = height - round(height * MARGIN) - thumb_h
+    x, y = width - outer - total, height - outer - thumb_h
     boxes = []
     for w in widths:
         boxes.append((x, y, w, thumb_h))
