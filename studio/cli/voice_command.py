@@ -242,7 +242,7 @@ def _set_voice(document: ProjectDocument, args: argparse.Namespace) -> int:
             provider.synthesize("test", voice, Path(folder) / "check.wav")
     document.execute(cmd.SetCharacterVoice(character.id, voice))
     document.save()
-    stale = sum(1 for line in project.lines if cmd.speaker_of(project, line) == character.id and line.takes)
+    stale = sum(1 for line in project.lines if character.id in cmd.speakers_of(project, line) and line.takes)
     print(f"{character.name} now speaks with {provider_name}:{voice.voice_id}"
           + (f"; {stale} line(s) need new audio (storyreel voice {args.path})" if stale else ""))
     return 0
