@@ -41,4 +41,4 @@ CARD_TAG = QColor("#b8bfcc")
 MARKER = QColor("#4fc3f7")
 RANGE = QColor(79, 195, 247, 60)  # the cut's I/O range, shaded on the ruler
 RUBBER_BAND = QColor(255, 179, 71, 50)
-TOOLBAR_H = 26
+TOOLBAR_H = 30
