@@ -160,3 +160,29 @@ def test_a_whispering_parenthetical_is_a_tag_for_eleven_v3_only(eleven_env: Fake
     line = next(li for li in store.load(bundle)[0].lines if li.text == "Not here.")
     take = line.active()
     assert take is not None and take.text == "Not here." and line.delivery == "whispering"
+
+
+def test_tags_follow_the_delivery_and_stay_out_of_the_timings(eleven_env: FakeElevenLabs, tmp_path: Path) -> None:
+    from studio.project import Voice
+    from studio.project import commands as cmd
+    from studio.voice import narrate_lines
+    from studio.voice.delivery_tags import delivery_tags
+
+    assert delivery_tags("voice-over; whispering to Mara, angrily") == ["whispers", "angry"]
+    assert delivery_tags("beat") == [] and delivery_tags("to Mara") == []
+    bundle = _lighthouse(tmp_path)
+    document, _ = ProjectDocument.open(bundle)
+    mara = document.project.character_by_name("Mara")
+    assert mara is not None
+    document.execute(cmd.SetCharacterVoice(mara.id, Voice(provider="elevenlabs", voice_id="lib00", model_id="eleven_v3",
+                                                          settings={"timestamps": True})))
+    line = next(li for li in document.project.lines if li.text == "Not here.")
+    assert narrate_lines(document, [line.id]).ok
+    [sent] = _tts(eleven_env)
+    assert sent[1]["text"] == "[whispers] Not here." and eleven_env.posts()[0].path.endswith("/with-timestamps")
+    take = document.project.line(line.id).active()
+    assert take is not None and [t["text"] for t in take.timings] == ["Not", "here."]
+    # A new delivery is a new request for a v3 voice (the tag is part of what is said).
+    document.execute(cmd.SetFields("line", (line.id,), {"delivery": "shouting"}))
+    assert narrate_lines(document, [line.id]).narrated == [line.id]
+    assert _tts(eleven_env)[-1][1]["text"] == "[shouts] Not here."
