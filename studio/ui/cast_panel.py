@@ -51,6 +51,7 @@ class CastPanel(QWidget):
         self.tasks = tasks
         self.player = AudioPlayback(self)
         self._loading = False
+        self._cast_report = ""  # the last casting's mapping, kept in the status until a voice is set by hand
         layout = QVBoxLayout(self)
         self.list = QListWidget(self)
         self.list.setAccessibleName("Cast")
@@ -173,7 +174,7 @@ class CastPanel(QWidget):
         for info in voices:
             self.voice.addItem(f"{info.name}", info.voice_id)
         self.voice.setCurrentText(current)
-        self.status.setText(f"{len(voices)} ElevenLabs voices.")
+        self.status.setText("\n".join(t for t in (self._cast_report, f"{len(voices)} ElevenLabs voices.") if t))
 
     # --- widgets -> commands -------------------------------------------------------------------------------
     def add_character(self) -> None:
@@ -216,6 +217,7 @@ class CastPanel(QWidget):
             return
         voice = self.chosen_voice()
         if voice != character.voice:
+            self._cast_report = ""  # a voice chosen by hand: the casting's mapping no longer holds
             self.session.push(commands.SetCharacterVoice(character.id, voice))
             self.message.emit(f"{character.name} now speaks with {voice.provider}: {voice.voice_id}; "
                               "their lines need narrating again.")
@@ -256,8 +258,9 @@ class CastPanel(QWidget):
         command = casting.command(project)
         if command is None:
             return
+        self._cast_report = "\n".join(casting.report())
         self.session.push(command)
-        self.status.setText("\n".join(casting.report()))
+        self.status.setText(self._cast_report)
         self.message.emit(f"Cast {len(casting.choices)} ElevenLabs voice(s); their lines need narrating again.")
 
     def preview_selected(self) -> None:

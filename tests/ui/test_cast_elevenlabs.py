@@ -56,6 +56,8 @@ def test_use_elevenlabs_voices_casts_the_cast_in_one_undo_step(library_server, q
     assert voices == {"Mara": ("elevenlabs", "lib00"), "Keeper": ("elevenlabs", "lib02")}, cast.status.text()
     assert "Keeper speaks with ElevenLabs voice Bill (lib02)" in cast.status.text()
     assert "elevenlabs: lib00" in cast.list.item(0).text()  # the list follows the model
+    qtbot.waitUntil(lambda: not window.tasks.running(), timeout=30_000)  # the panel lists the voices too
+    assert "Mara speaks with ElevenLabs voice Aria" in cast.status.text()  # the mapping stays in view
     window.undo_action.trigger()
     assert {c.voice.provider for c in window.session.project.cast} == {"espeak"}
     assert [r.path for r in server.requests][0] == "/v2/voices"
