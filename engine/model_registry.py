@@ -85,7 +85,8 @@ class ModelSpec:
             "native_size": list(self.native_size),
             "params": self.params,
             "download_gb": self.download_gb,
-            "frames": f"{c.frame_multiple}k+1" if c.frame_multiple > 1 else "any",
+            "frames": "still" if self.family.kind == "image" else f"{c.frame_multiple}k+1" if c.frame_multiple > 1
+            else "any",
             "max_frames": c.max_frames,
             "size_multiple": c.size_multiple,
             "native_fps": c.native_fps,

@@ -14,11 +14,12 @@ from engine.progress import Cancelled, Progress
 from .common import UsageError, print_json
 from .terminal_text import shown
 
-TASK_ABBREVIATIONS = {"text_to_video": "t2v", "image_to_video": "i2v", "first_last_frame": "flf"}
+TASK_ABBREVIATIONS = {"text_to_video": "t2v", "image_to_video": "i2v", "first_last_frame": "flf",
+                      "text_to_image": "t2i", "references_to_image": "refs"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    models = sub.add_parser("models", help="video and voice models: what is known, on disk, and fits this machine; "
+    models = sub.add_parser("models", help="video, image and voice models: what is known, on disk, and fits this machine; "
                                            "download")
     models.add_argument("--json", action="store_true")
     models.add_argument("--folder", action="append", type=Path, default=[], metavar="PATH",
@@ -58,15 +59,20 @@ def models_command(args: argparse.Namespace) -> int:
         return 0
     print(f"models are kept in {store.describe()}")
     print(f"this machine: {machine.describe()}\n")
-    print(f"{'MODEL':<44} {'FAMILY':<6} {'TASKS':<11} {'FRAMES':<6} {'ON DISK':<16} FITS THIS MACHINE")
+    print(f"{'MODEL':<44} {'KIND':<5} {'FAMILY':<20} {'TASKS':<11} {'FRAMES':<6} {'ON DISK':<16} FITS THIS MACHINE")
     for row in rows:
         tasks = ",".join(TASK_ABBREVIATIONS.get(t, t) for t in row["tasks"])  # type: ignore[union-attr]
+        if "references_to_image" in row["tasks"]:  # type: ignore[operator]
+            tasks += f"<={row['max_references']}"
         size = int(row["bytes_on_disk"])  # type: ignore[call-overload]
         disk = {"on disk": "yes", "incomplete": "incomplete", "partial": "partial"}.get(str(row["state"]), "no")
         if size:
             disk += f" {format_bytes(size)}"
         fit = row["fit"]["note"]  # type: ignore[index]
-        print(f"{row['id']!s:<44} {row['family']!s:<6} {tasks:<11} {row['frames']!s:<6} {disk:<16} {fit}")
+        print(f"{row['id']!s:<44} {row['kind']!s:<5} {row['family']!s:<20} {tasks:<11} {row['frames']!s:<6} "
+              f"{disk:<16} {fit}")
+    print("tasks: t2v text-to-video, i2v image-to-video, flf first-last-frame; t2i text-to-image (keyframes), "
+          "refs<=N a keyframe from up to N reference images (cast, location)")
     print(f"\n{'VOICE MODEL':<44} {'PARAMS':<6} {'ON DISK':<16} LICENCE")
     for row in voice_rows:
         disk = "yes" if row["present"] else str(row["state"]).replace("not here", "no")
@@ -76,7 +82,7 @@ def models_command(args: argparse.Namespace) -> int:
     missing = [row["id"] for row in rows if not row["present"]]
     if missing:
         print(f"\nget a model with `storyreel models download <MODEL>` (e.g. {missing[0]}); any Hub model whose "
-              f"pipeline is Wan or LTX-Video works too. The animatic engine needs none.", file=sys.stderr)
+              f"pipeline is of a family above works too. The animatic engine needs none.", file=sys.stderr)
     return 0
 
 

@@ -247,3 +247,15 @@ def test_cancel_through_the_client_mid_run(tiny_images: dict[str, Path], engine)
     assert isinstance(events[-1], Cancelled)
     steps = [e.step for e in events if isinstance(e, StepProgress) and e.stage == "denoise"]
     assert 1 <= len(steps) < 400
+
+
+def test_storyreel_models_lists_the_image_families(capsys: pytest.CaptureFixture[str],
+                                                   tiny_images: dict[str, Path]) -> None:
+    from studio.cli.main import main
+
+    assert main(["models", "--folder", str(tiny_images["flux_kontext"])]) == 0
+    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines() if line.strip()}
+    assert lines["black-forest-labs/FLUX.1-schnell"][1:5] == ["image", "flux", "t2i", "still"]
+    assert lines["black-forest-labs/FLUX.1-Kontext-dev"][3] == "t2i,refs<=4"
+    assert lines[str(tiny_images["flux_kontext"].resolve())][1:4] == ["image", "flux_kontext", "t2i,refs<=4"]
+    assert lines["Wan-AI/Wan2.1-T2V-1.3B-Diffusers"][1:5] == ["video", "wan", "t2v", "4k+1"]
