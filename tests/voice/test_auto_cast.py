@@ -186,3 +186,27 @@ def test_tags_follow_the_delivery_and_stay_out_of_the_timings(eleven_env: FakeEl
     document.execute(cmd.SetFields("line", (line.id,), {"delivery": "shouting"}))
     assert narrate_lines(document, [line.id]).narrated == [line.id]
     assert _tts(eleven_env)[-1][1]["text"] == "[shouts] Not here."
+
+
+def test_casting_in_a_subprocess_as_a_user_runs_it(fake_elevenlabs: FakeElevenLabs, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import API_KEY
+
+    fake_elevenlabs.voices = list(fake_elevenlabs.LIBRARY)
+    bundle = _lighthouse(tmp_path)
+    env = {**os.environ, "ELEVENLABS_API_KEY": API_KEY, "STORYREEL_ELEVENLABS_BASE_URL": fake_elevenlabs.url}
+
+    def storyreel(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "studio.cli.main", *args], capture_output=True, text=True,
+                              input="", timeout=300, env=env)
+
+    r = storyreel("cast", "voice", str(bundle), "Mara", "--age", "old")
+    assert r.returncode == 0 and "Mara: old" in r.stdout, r.stderr
+    r = storyreel("voice", str(bundle), "--provider", "elevenlabs")  # stdin is not a terminal: no question asked
+    assert r.returncode == 0, r.stderr
+    assert "Mara speaks with ElevenLabs voice Dorothy (lib04)" in r.stdout  # old (hint) beats young (notes)
+    assert "ElevenLabs will bill" in r.stderr and "narrated 5 line(s)" in r.stdout
+    assert _cast(bundle)["Mara"][0] == "lib04"
