@@ -7,6 +7,9 @@ import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["HF_HUB_OFFLINE"] = "1"
+# An empty Hugging Face cache of the tests' own: weights the developer downloaded (a neural voice, a video model)
+# must not change what the tests expect.
+os.environ["HF_HUB_CACHE"] = os.path.join(tempfile.gettempdir(), f"storyreel-test-hf-cache-{os.getpid()}")
 # The model store's user config (engine.model_store): never the developer's own; a test that saves one sets its own.
 os.environ.pop("STORYREEL_MODEL_DIR", None)
 os.environ["STORYREEL_CONFIG_DIR"] = os.path.join(tempfile.gettempdir(), f"storyreel-test-config-{os.getpid()}")
