@@ -27,7 +27,7 @@ from .icons import icon
 from .session import ProjectSession
 from .voice_bridge import list_voices, preview_voice
 
-PROVIDERS = (("Offline (espeak-ng)", "espeak"), ("ElevenLabs", "elevenlabs"))
+PROVIDERS = (("Offline (espeak-ng)", "espeak"), ("Offline neural (Kokoro)", "kokoro"), ("ElevenLabs", "elevenlabs"))
 OFFLINE_VOICES = ("en-us", "en-us+f2", "en-us+m3", "en-gb", "en-gb+f3", "en-gb-x-rp", "fr-fr", "de", "es", "it")
 CharacterIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -160,6 +160,13 @@ class CastPanel(QWidget):
             self.voice.addItems(OFFLINE_VOICES)
             self.status.setText("Offline voices need no account. Preview plays a sample line.")
             return
+        if provider == "kokoro":
+            self.status.setText("Listing the neural voices…")
+            task = list_voices(self.tasks, "kokoro")
+            task.succeeded.connect(self._voices_listed)
+            task.failed.connect(lambda reason: self.status.setText(
+                f"The neural voice is not ready: {reason}"))
+            return
         if not elevenlabs_key_set():
             self.status.setText("No ElevenLabs key: add one in Settings to list your voices. "
                                 "You can still type a voice id.")
@@ -174,7 +181,8 @@ class CastPanel(QWidget):
         for info in voices:
             self.voice.addItem(f"{info.name}", info.voice_id)
         self.voice.setCurrentText(current)
-        self.status.setText("\n".join(t for t in (self._cast_report, f"{len(voices)} ElevenLabs voices.") if t))
+        provider = "neural" if self.provider.currentData() == "kokoro" else "ElevenLabs"
+        self.status.setText("\n".join(t for t in (self._cast_report, f"{len(voices)} {provider} voices.") if t))
 
     # --- widgets -> commands -------------------------------------------------------------------------------
     def add_character(self) -> None:
