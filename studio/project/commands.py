@@ -43,17 +43,24 @@ class Command:
 
 
 def _shot_loadable(project: Project, shot_id: str) -> bool:
-    """The shot just put into ``project`` passes the loader's rules: its own (re-validated), the shot limit, ids."""
+    """The shot just put into ``project`` passes the loader's own rules for a shot, and the shot limit holds."""
     from pydantic import ValidationError
 
     from .model import MAX_SHOTS
 
     try:
         Shot.model_validate(project.shot(shot_id).model_dump())
-        project._unique_ids()
     except (ValidationError, ValueError, NotFound):
         return False  # the document's full check words the error
     return len(project.shots) <= MAX_SHOTS
+
+
+def _ids_unique(project: Project) -> bool:
+    try:
+        project._unique_ids()  # the loader's own rule, run on the live project (one pass over every id)
+    except ValueError:
+        return False
+    return True
 
 
 # --- generic field edits ---------------------------------------------------------------------------------
@@ -165,7 +172,7 @@ class AddShot(Command):
         return Change("shots", (self.shot.id,))
 
     def verify(self, project: Project) -> bool:
-        return _shot_loadable(project, self.shot.id)
+        return _shot_loadable(project, self.shot.id) and _ids_unique(project)
 
 
 @dataclass
@@ -443,4 +450,8 @@ class Batch(Command):
         return Change("project")
 
     def verify(self, project: Project) -> bool:
-        return all(command.verify(project) for command in self.commands)
+        # Added shots are checked one by one, their ids once for the batch (a script import adds thousands).
+        adds = [c for c in self.commands if isinstance(c, AddShot)]
+        others = [c for c in self.commands if not isinstance(c, AddShot)]
+        return (all(_shot_loadable(project, c.shot.id) for c in adds) and all(c.verify(project) for c in others)
+                and (not adds or _ids_unique(project)))

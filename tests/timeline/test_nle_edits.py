@@ -180,6 +180,12 @@ def test_structural_edits_that_check_themselves_still_refuse_what_would_not_load
     with pytest.raises(ProjectError, match="appears twice"):
         document.execute(AddShot(project.shots[0].model_copy(deep=True)))  # the same id again
     assert snapshot(project) == before
+    from studio.project.commands import Batch
+
+    twice = Batch([AddShot(Shot()), AddShot(project.shots[1].model_copy(deep=True))])  # ids checked per batch
+    with pytest.raises(ProjectError, match="appears twice"):
+        document.execute(twice)
+    assert snapshot(project) == before
     command, _ = nle_edits.blade(project, project.shots[0].id, 10)
     document.execute(command)
     assert command.verify(project)  # it vouched for itself: the document skipped the full re-validation
