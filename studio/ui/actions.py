@@ -40,6 +40,7 @@ SPECS: dict[str, tuple[str, str, object, str]] = {
                     "Carry the selected shot's active take on by a few seconds (a new take; the old frames kept)"),
     "bridge": ("&Bridge to Next Shot…", "", None,
                "A new shot from the selected shot's last frame to the next shot's first"),
+    "make_sounds": ("Make &Sounds", "", None, "The sound of every shot that has a sound prompt (offline ambiences)"),
     "narrate": ("&Narrate Lines", "narrate", "Ctrl+Shift+L", "Synthesize every line that needs audio"),
     "play": ("&Play / Pause", "play", "Space", "Play or pause the preview"),
     "shuttle_back": ("Shuttle &Backward", "", "J", "Play backward; press again to go faster"),
@@ -77,6 +78,7 @@ class Actions:
     generate_n: QAction
     extend_take: QAction
     bridge: QAction
+    make_sounds: QAction
     narrate: QAction
     play: QAction
     shuttle_back: QAction

@@ -65,6 +65,21 @@ class GenerationActions:
         task.failed.connect(lambda reason: window.prompts.error("Narration failed", reason))
         task.succeeded.connect(lambda _r: window.say(f"Narrated {len(ids)} line(s)."))
 
+    def make_sounds(self) -> None:
+        """Make Sounds: the offline ambience of every shot with a sound prompt that has no fitting sound yet."""
+        window = self.window
+        if not window.ensure_saved_folder() or window.session is None:
+            return
+        from .sound_bridge import make_sounds
+
+        if not any(shot.sound_prompt.strip() for shot in window.session.project.shots):
+            window.say("No shot has a sound prompt yet: describe what a shot sounds like in its inspector.")
+            return
+        task = make_sounds(window.tasks, window.session, None)
+        task.failed.connect(lambda reason: window.prompts.error("Making sounds failed", reason))
+        task.succeeded.connect(lambda report: window.say(
+            f"Sounds: {len(report.made)} made, {len(report.unchanged) + len(report.reused)} already there."))
+
     def extend(self) -> ExtendDialog | None:
         """Extend Take…: the selected shot's active take, N seconds longer (a new take). The dialog is modal but
         does not block; OK queues the extension."""

@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         a.extend_take.triggered.connect(generation.extend)
         a.bridge.triggered.connect(generation.bridge)
         a.narrate.triggered.connect(generation.narrate)
+        a.make_sounds.triggered.connect(generation.make_sounds)
         a.play.triggered.connect(playback.toggle_play)
         a.shuttle_back.triggered.connect(lambda: playback.shuttle(-1))
         a.shuttle_stop.triggered.connect(lambda: playback.shuttle(0))

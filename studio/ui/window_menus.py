@@ -40,7 +40,7 @@ def build_menus(window: QMainWindow, a: Actions, undo: UndoActions, docks: dict[
     generate_menu.addSeparator()
     generate_menu.addActions([a.extend_take, a.bridge])
     generate_menu.addSeparator()
-    generate_menu.addAction(a.narrate)
+    generate_menu.addActions([a.narrate, a.make_sounds])
     play_menu = bar.addMenu("&Playback")
     play_menu.addActions([a.play, a.shuttle_back, a.shuttle_stop, a.shuttle_forward])
     play_menu.addSeparator()
