@@ -80,35 +80,46 @@ class GenerationActions:
         task.succeeded.connect(lambda report: window.say(
             f"Sounds: {len(report.made)} made, {len(report.unchanged) + len(report.reused)} already there."))
 
-    def extend(self) -> ExtendDialog | None:
-        """Extend Take…: the selected shot's active take, N seconds longer (a new take). The dialog is modal but
-        does not block; OK queues the extension."""
+    def extend(self, shot_id: str | None = None, seconds: float = 0.0) -> ExtendDialog | None:
+        """Extend Take…: the selected shot's (or ``shot_id``'s) active take, N seconds longer (a new take). The
+        dialog is modal but does not block; OK queues the extension. ``seconds`` given (a drag past the take's
+        end on the timeline): queued at once."""
         window = self.window
+        if shot_id is not None and window.session is not None:
+            window.session.select_shots([shot_id])
         shot = self._one_selected_shot("Select the shot whose take to extend.")
         if shot is None or window.generation is None or window.session is None:
+            return None
+        if seconds > 0:
+            self._queue_extension(shot.id, seconds, backward=False)
             return None
         number = window.session.project.shot_index(shot.id) + 1
         engine = shot.backend or window.session.project.engine.backend
         dialog = ExtendDialog(number, can_go_backward=engine == "animatic", parent=window.window())
 
-        def queue() -> None:
-            seconds = dialog.seconds.value()
-            try:
-                window.generation.extend(shot.id, seconds, backward=dialog.backward.isChecked())
-            except (StoryreelError, ValueError) as exc:
-                window.prompts.error("Cannot extend", str(exc))
-                return
-            window.docks["queue"].raise_()
-            window.say(f"Extending shot {number} by {seconds:g} s.")
-
-        dialog.accepted.connect(queue)
+        dialog.accepted.connect(lambda: self._queue_extension(shot.id, dialog.seconds.value(),
+                                                              backward=dialog.backward.isChecked()))
         dialog.open()
         return dialog
 
-    def bridge(self) -> BridgeDialog | None:
-        """Bridge to Next Shot…: a new shot between the selected shot and the one after it (added at OK, its
-        take queued)."""
+    def _queue_extension(self, shot_id: str, seconds: float, *, backward: bool) -> None:
         window = self.window
+        assert window.generation is not None and window.session is not None
+        number = window.session.project.shot_index(shot_id) + 1
+        try:
+            window.generation.extend(shot_id, seconds, backward=backward)
+        except (StoryreelError, ValueError) as exc:
+            window.prompts.error("Cannot extend", str(exc))
+            return
+        window.docks["queue"].raise_()
+        window.say(f"Extending shot {number} by {seconds:.2g} s.")
+
+    def bridge(self, shot_id: str | None = None) -> BridgeDialog | None:
+        """Bridge to Next Shot…: a new shot between the selected shot (or ``shot_id``) and the one after it
+        (added at OK, its take queued)."""
+        window = self.window
+        if shot_id is not None and window.session is not None:
+            window.session.select_shots([shot_id])
         shot = self._one_selected_shot("Select the shot to bridge from (the bridge goes to the next shot).")
         if shot is None or window.generation is None or window.session is None:
             return None

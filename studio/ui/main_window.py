@@ -107,8 +107,8 @@ class MainWindow(QMainWindow):
         a.regenerate.triggered.connect(lambda: generation.generate(new_takes=1))
         a.generate_n.triggered.connect(generation.generate_n)
         a.generate_missing.triggered.connect(generation.generate_missing)
-        a.extend_take.triggered.connect(generation.extend)
-        a.bridge.triggered.connect(generation.bridge)
+        a.extend_take.triggered.connect(lambda: generation.extend())
+        a.bridge.triggered.connect(lambda: generation.bridge())
         a.narrate.triggered.connect(generation.narrate)
         a.make_sounds.triggered.connect(generation.make_sounds)
         a.play.triggered.connect(playback.toggle_play)
@@ -163,6 +163,9 @@ class MainWindow(QMainWindow):
                                          "The timeline is not available in this build.")
         if hasattr(timeline, "message"):
             timeline.message.connect(self.say)
+        if hasattr(timeline, "extendRequested"):
+            timeline.extendRequested.connect(lambda shot_id, seconds: self.generation_actions.extend(shot_id, seconds))
+            timeline.bridgeRequested.connect(lambda shot_id: self.generation_actions.bridge(shot_id))
         self.panels = {"storyboard": storyboard, "inspector": inspector, "takes": takes, "lines": lines,
                        "cast": cast, "elements": elements, "history": history, "queue": queue, "preview": self.preview,
                        "timeline": timeline}

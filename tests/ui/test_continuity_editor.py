@@ -164,3 +164,50 @@ def test_extend_and_bridge_from_the_generate_menu_and_undo(qtbot, make_window, t
     window.undo_action.trigger()  # its take
     window.undo_action.trigger()  # the bridge shot
     assert [s.id for s in project.shots] == [cup, cat]
+
+
+def test_the_timeline_extends_by_a_drag_past_the_take_and_bridges_from_the_join_menu(
+        qtbot, make_window, tmp_path: Path) -> None:
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window()
+    bundle = new_film(window, tmp_path)
+    inspector = window.panels["inspector"]
+    cup = type_shot(qtbot, window, "The cup on the table")
+    inspector.set_reference(save_still(skdata.coffee(), tmp_path / "cup.png"))
+    cat = type_shot(qtbot, window, "The cat looks up")
+    window.session.select_shots([cup, cat])
+    window.actions.generate.trigger()
+    project = window.session.project
+    qtbot.waitUntil(lambda: all(project.shot(s).active() is not None for s in (cup, cat)), timeout=WAIT_MS)
+    original = project.shot(cup).active()
+
+    # Drag the cup's right edge a second (12 frames) past the end of its take: the take is extended.
+    view = window.panels["timeline"]
+    view.set_zoom(8.0)
+    view.horizontalScrollBar().setValue(0)
+    view.sync()
+    start = view.layout_frames.shots[0].start
+    edge, past = view.viewport_point(start + 12 - 0.5, "video"), view.viewport_point(start + 24.5, "video")
+    QTest.mousePress(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, edge)
+    for i in range(1, 7):
+        QTest.mouseMove(view.viewport(), edge + (past - edge) * (i / 6))
+    QTest.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, past)
+    qtbot.waitUntil(lambda: len(window.session.project.shot(cup).takes) == 2, timeout=WAIT_MS)
+    extended = project.shot(cup).active()
+    assert extended.metadata["lineage"]["extended_from"] == original.id
+    assert extended.frame_count == 24 and project.shot(cup).duration_frames == 24
+
+    # The join's menu bridges the two shots.
+    view.sync()
+    menu = view.transition_menu(cat)
+    bridge = next(a for a in menu.actions() if a.text().startswith("Bridge from shot 1 to shot 2"))
+    bridge.trigger()
+    dialog = QApplication.activeModalWidget()
+    assert dialog is not None and dialog.windowTitle() == "Bridge to Next Shot"
+    dialog.accept()
+    assert len(project.shots) == 3 and project.shots[1].start_frame.kind == "prev"
+    qtbot.waitUntil(lambda: window.session.project.shots[1].active() is not None, timeout=WAIT_MS)
+    first = read_frames(bundle / project.shots[1].active().media, [0])[0]
+    assert frame_distance(first, read_frames(bundle / extended.media, [-1])[0]) < FRAME_TOLERANCE

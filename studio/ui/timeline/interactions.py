@@ -50,6 +50,8 @@ class InteractionHost(Protocol):
 
     def say(self, message: str) -> None: ...
 
+    def request_extend(self, shot_id: str, seconds: float) -> None: ...
+
 
 class Interaction:
     """A drag in progress. ``move`` follows the pointer (scene coordinates); ``finish`` ends it."""
@@ -132,6 +134,7 @@ class Trim(Interaction):
         span = next(s for s in host.layout_frames.shots if s.shot_id == shot_id)
         self.start_frame = span.start
         self.snaps = host.snap_candidates(exclude={span.end})
+        self.wanted: int | None = None  # the length the pointer asks for (the right edge), even past the take
 
     def move(self, pos: QPointF) -> None:
         origin, delta = self.origin, self.delta(pos)
@@ -141,6 +144,17 @@ class Trim(Interaction):
         values = trimmed(origin, self.edge, delta)
         unchanged = (origin.duration, origin.trim_in, origin.trim_out) if origin.take_id else (origin.duration, 0, 0)
         self.push_changed(values, unchanged, lambda: trim_command(origin, self.edge, delta, self.key))
+        self.wanted = origin.duration + delta if self.edge == "right" else None
+
+    def finish(self, pos: QPointF | None) -> None:
+        """A right edge dragged past the last frame of the take: that much more of it is asked for (extend)."""
+        origin = self.origin
+        if pos is None or self.edge != "right" or origin.take_id is None or self.wanted is None:
+            return
+        available = int((origin.take_frames - origin.trim_in) / origin.source_per_frame)
+        beyond = self.wanted - available
+        if beyond >= max(2, self.host.session.project.fps // 4):  # a quarter second: not a slip of the hand
+            self.host.request_extend(origin.shot_id, beyond / self.host.session.project.fps)
 
 
 class _MoveClip(Interaction):

@@ -46,6 +46,10 @@ class TimelineView(QGraphicsView):
     shotActivated = Signal(str)
     toolChanged = Signal(str)
     message = Signal(str)
+    # Continuity asks the window to generate: extend a shot's take (seconds, 0 = ask how many), bridge a shot
+    # to the next one.
+    extendRequested = Signal(str, float)
+    bridgeRequested = Signal(str)
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -401,8 +405,24 @@ class TimelineView(QGraphicsView):
 
     # --- transitions -----------------------------------------------------------------------------------------
     def transition_menu(self, shot_id: str) -> QMenu:
-        """The menu that sets how ``shot_id`` begins (cut, crossfade, dip to black, with a duration)."""
-        return transition_menu(self.session, shot_id, self)
+        """The menu that sets how ``shot_id`` begins (cut, crossfade, dip to black, with a duration), then
+        continuity: a bridge from the shot before it, and extending this shot's take."""
+        menu = transition_menu(self.session, shot_id, self)
+        project = self.session.project
+        index = project.shot_index(shot_id)
+        menu.addSection("Continuity")
+        if index > 0:
+            bridge = menu.addAction(f"Bridge from shot {index} to shot {index + 1}…")
+            earlier = project.shots[index - 1].id
+            bridge.triggered.connect(lambda: self.bridgeRequested.emit(earlier))
+        extend = menu.addAction(f"Extend shot {index + 1}'s take…")
+        extend.setEnabled(project.shot(shot_id).active() is not None)
+        extend.triggered.connect(lambda: self.extendRequested.emit(shot_id, 0.0))
+        return menu
+
+    def request_extend(self, shot_id: str, seconds: float) -> None:
+        """A drag past the end of a shot's take: ask for that much more of it."""
+        self.extendRequested.emit(shot_id, seconds)
 
     def set_transition(self, shot_id: str, kind: str, seconds: float) -> None:
         set_transition(self.session, shot_id, kind, seconds)
