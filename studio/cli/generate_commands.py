@@ -1,4 +1,5 @@
-"""``storyreel generate``: takes for shots, with a progress bar (``storyreel models`` is in models_commands)."""
+"""``storyreel generate`` and ``storyreel keyframe``: takes and stills for shots, with a progress bar
+(``storyreel models`` is in models_commands)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     gen.add_argument("--missing-only", action="store_true", help="only shots without a usable take")
     add_cluster_options(gen)
     gen.set_defaults(func=generate_command)
+
+    key = sub.add_parser("keyframe", help="generate keyframes (the stills shots are made from; all shots by default)")
+    key.add_argument("path")
+    key.add_argument("--shot", action="append", default=None, metavar="ID",
+                     help="a shot id or number (1 = first); repeat for several")
+    key.add_argument("--backend", choices=("animatic", "diffusers"), default=None,
+                     help="animatic: the shot's story card with its cast's stills; diffusers: an image model")
+    key.add_argument("--model", default=None, metavar="ID", help="image model id or local folder (diffusers)")
+    key.add_argument("--takes", type=_positive, default=None, metavar="N", help="make N new keyframes per shot")
+    key.add_argument("--missing-only", action="store_true", help="only shots without a keyframe")
+    key.set_defaults(func=keyframe_command)
 
 
 def _positive(text: str) -> int:
@@ -117,3 +129,36 @@ def generate_command(args: argparse.Namespace) -> int:
             print(f"  note: {note}")
     return 0
 
+
+
+def keyframe_command(args: argparse.Namespace) -> int:
+    from studio.generation.batch import generate_keyframes
+
+    if args.model and args.backend == "animatic":
+        raise UsageError("--model applies to the diffusers engine, not the animatic one")
+    backend = args.backend or ("diffusers" if args.model else "animatic")
+    document = open_document(args.path)
+    ids = _shot_ids(document.project, args.shot)
+    if not document.project.shots:
+        raise UsageError("this project has no shots yet (add some with `storyreel shot add`)")
+    bar = _Bar()
+    try:
+        keyframes = generate_keyframes(document, ids, backend=backend, model_id=args.model, takes=args.takes,
+                                       missing_only=args.missing_only, progress=bar)
+    finally:
+        bar.close()
+        if document.dirty:  # keyframes that finished are kept even when others failed
+            document.save()
+    if not keyframes:
+        print("nothing to make: every shot has a keyframe" if args.missing_only
+              else "nothing to make: each shot already has its keyframe (use --takes N for new ones)")
+        return 0
+    project = document.project
+    for key in keyframes:
+        shot = next(s for s in project.shots if any(k.id == key.id for k in s.keyframes))
+        elements = ", ".join(e["name"] for e in (key.metadata.get("elements") or {}).values()) or "none"
+        print(f"shot {project.shot_index(shot.id) + 1} ({shot.id}): keyframe {key.id} — {key.width}x{key.height}, "
+              f"seed {key.seed} ({key.model_id or key.backend}); elements: {elements}")
+        for note in key.metadata.get("notes") or []:
+            print(f"  note: {note}")
+    return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.generation.continuity import ContinuityError, check_links, describe, stale_reason
+from studio.generation.keyframes import keyframe_stale_reason
 from studio.project import Line, Project, ProjectDocument, Shot, store
 from studio.project import commands as cmd
 from studio.project.model import CAMERA_MOVES, new_seed
@@ -230,6 +231,7 @@ def _shot_summary(project: Project, index: int, shot: Shot) -> dict[str, Any]:
         "lines": [line.id for line in project.lines_for_shot(shot.id)],
         "cast": [project.element(i).name for i in shot.cast if any(e.id == i for e in project.elements())],
         "keyframes": len(shot.keyframes), "active_keyframe": shot.active_keyframe,
+        "keyframe_stale": keyframe_stale_reason(project, shot),
         "sound_prompt": shot.sound_prompt, "sound_level_db": shot.sound_gain_db,
         "sound_takes": len(shot.sound_takes), "active_sound_take": shot.active_sound_take,
     }

@@ -11,7 +11,7 @@ from engine.client import EngineClient
 from engine.local_client import local_client
 from engine.messages import StepProgress
 from engine.progress import Cancelled, CancelToken, Progress, ProgressCallback, no_progress
-from studio.project.model import Take
+from studio.project.model import Keyframe, Take
 from studio.project.store import CACHE
 
 from .continuity import dependency_waves
@@ -146,6 +146,33 @@ def extend_take(document: Editable, shot_id: str, seconds: float, *, backward: b
         service = GenerationService(engine, document)
         record = service.extend(shot_id, seconds, backward=backward, backend=backend, model_id=model_id)
         return wait_for(service, [record])[0]
+    finally:
+        if own:
+            engine.close(keep_pending=False)
+
+
+def generate_keyframes(document: Editable, shot_ids: list[str] | None = None, *, backend: str | None = None,
+                       model_id: str | None = None, takes: int | None = None, missing_only: bool = False,
+                       client: EngineClient | None = None, progress: ProgressCallback = no_progress,
+                       cancel: CancelToken | None = None) -> list[Keyframe]:
+    """Make keyframes (stills) for ``shot_ids`` (all shots by default), each the shot's active keyframe.
+
+    The seed rules are a take's: ``takes`` None gives each shot its keyframe (one it already has only becomes
+    active again), a number that many new ones; ``missing_only`` skips shots that have an active keyframe."""
+    if document.bundle is None:
+        raise GenerationError("save the project first: keyframes are stored inside its folder")
+    if takes is not None and takes < 1:
+        raise GenerationError(f"takes must be at least 1, got {takes}")
+    ids = list(shot_ids) if shot_ids else [shot.id for shot in document.project.shots]
+    if missing_only:
+        ids = [i for i in ids if document.project.shot(i).active_keyframe is None]
+    own = client is None
+    engine = client if client is not None else local_client(*engine_dirs(document.bundle), persist=False)
+    try:
+        service = GenerationService(engine, document)
+        submitted = service.generate(ids, new_takes=takes, backend=backend, model_id=model_id, kind="keyframe")
+        made = wait_for(service, submitted.jobs, progress=progress, cancel=cancel)
+        return [key for key in made if isinstance(key, Keyframe)]
     finally:
         if own:
             engine.close(keep_pending=False)

@@ -13,6 +13,7 @@ from engine.request import GenerationRequest
 from studio.project.model import Project, Shot, Take
 from studio.project.usable_media import media_present
 
+from .keyframes import keyframe_request, usable_keyframes_by_key
 from .requests import request_for_shot
 from .seeds import SeedChoice, seed_for_generate, seed_for_new_take
 
@@ -55,22 +56,25 @@ def usable_takes_by_key(shot: Shot, bundle: Path | None) -> dict[str, str]:
 
 def plan_takes(project: Project, bundle: Path, shot_ids: list[str], *, new_takes: int | None = None,
                backend: str | None = None, model_id: str | None = None,
-               busy_keys: set[str] | None = None) -> list[PlannedTake]:
+               busy_keys: set[str] | None = None, kind: str = "video") -> list[PlannedTake]:
     """The takes to make for ``shot_ids``: one per shot (*Generate*), or ``new_takes`` new distinct ones each.
 
     ``busy_keys`` are requests already queued or running; a *Generate* never queues one of them twice.
+    ``kind`` "keyframe" plans the shots' stills instead of their clips (the same seed rules).
     """
     if new_takes is not None and new_takes < 1:
         raise ValueError(f"takes must be at least 1, got {new_takes}")
     planned: list[PlannedTake] = []
     busy = set(busy_keys or ())
+    stills = kind == "keyframe"
+    make = keyframe_request if stills else request_for_shot
     for shot_id in shot_ids:
         shot = project.shot(shot_id)
-        existing = usable_takes_by_key(shot, bundle)
-        used_seeds = {take.seed for take in shot.takes}
+        existing = usable_keyframes_by_key(shot, bundle) if stills else usable_takes_by_key(shot, bundle)
+        used_seeds = {item.seed for item in (shot.keyframes if stills else shot.takes)}
 
         def request(choice: SeedChoice, shot: Shot = shot) -> GenerationRequest:
-            return request_for_shot(project, shot, bundle, backend=backend, model_id=model_id, seed=choice.seed)
+            return make(project, shot, bundle, backend=backend, model_id=model_id, seed=choice.seed)
 
         if new_takes is None:
             choice = seed_for_generate(shot.seed, shot.seed_locked, used_seeds)

@@ -29,15 +29,17 @@ from engine.messages import (
     StepProgress,
     WorkerRestarted,
 )
-from engine.request import TakeResult
+from engine.request import StillResult, TakeResult
 from studio.project import commands
+from studio.project.element_commands import AddKeyframe, set_active_keyframe
 from studio.project.errors import NotFound, StoryreelError
-from studio.project.model import Project, Take
+from studio.project.model import Keyframe, Project, Take
 from studio.project.usable_media import shots_missing_takes
 
 from .continuity import dependency_waves
 from .editable import Editable
 from .extend import Extension, join_extension, plan_extension
+from .keyframes import keyframe_from_result, usable_keyframes_by_key
 from .planning import PlannedTake, plan_takes, usable_takes_by_key
 from .requests import GenerationError, lineage_for_shot
 from .seeds import SeedChoice
@@ -63,6 +65,7 @@ class JobRecord:
     request_key: str = ""
     lineage: dict = field(default_factory=dict)  # the shots' takes its start/end frames came from
     extension: Extension | None = None  # set for a job that extends a take (joined to it when done)
+    kind: str = "video"  # "keyframe": the job makes a still of the shot
 
     @property
     def fraction(self) -> float:
@@ -79,7 +82,7 @@ class Update:
     made active, and a sentence for the user when there is one."""
 
     record: JobRecord | None
-    take: Take | None = None
+    take: Take | Keyframe | None = None  # a keyframe for a still job
     message: str = ""
     submitted: Submitted | None = None  # jobs queued now because this one ended (shots that continue it)
 
@@ -149,13 +152,14 @@ class GenerationService:
 
     # --- submitting ----------------------------------------------------------------------------------------
     def generate(self, shot_ids: list[str], *, new_takes: int | None = None, backend: str | None = None,
-                 model_id: str | None = None, priority: int = 0) -> Submitted:
-        """*Generate* (``new_takes`` None: each shot's take by the seed rules) or ``new_takes`` new takes each.
+                 model_id: str | None = None, priority: int = 0, kind: str = "video") -> Submitted:
+        """*Generate* (``new_takes`` None: each shot's take by the seed rules) or ``new_takes`` new takes each;
+        ``kind`` "keyframe": the shots' stills (keyframes) instead of their clips.
 
         A shot that continues (or ends on) another shot of ``shot_ids`` is queued when that shot's job ends."""
         for shot_id in shot_ids:
             self.project.shot(shot_id)  # NotFound names the id before anything is queued
-        waves = dependency_waves(self.project, list(shot_ids))
+        waves = dependency_waves(self.project, list(shot_ids)) if kind == "video" else [list(shot_ids)]
         if len(waves) > 1:
             now = self.generate(waves[0], new_takes=new_takes, backend=backend, model_id=model_id,
                                 priority=priority)
@@ -165,15 +169,20 @@ class GenerationService:
         bundle = self._bundle()
         busy = {r.request_key for r in self.active_jobs()}
         planned = plan_takes(self.project, bundle, shot_ids, new_takes=new_takes, backend=backend,
-                             model_id=model_id, busy_keys=busy)
+                             model_id=model_id, busy_keys=busy, kind=kind)
         jobs: list[JobRecord] = []
         reused: list[tuple[str, str]] = []
         for plan in planned:
             if plan.existing_take_id is not None:
-                self._make_active(plan.shot_id, plan.existing_take_id)
+                if kind == "keyframe":
+                    self._make_active_keyframe(plan.shot_id, plan.existing_take_id)
+                else:
+                    self._make_active(plan.shot_id, plan.existing_take_id)
                 reused.append((plan.shot_id, plan.existing_take_id))
             else:
-                jobs.append(self._submit(plan, priority))
+                record = self._submit(plan, priority)
+                record.kind = kind
+                jobs.append(record)
         return Submitted(jobs, reused)
 
     def generate_missing(self, shot_ids: list[str] | None = None, *, backend: str | None = None,
@@ -321,6 +330,8 @@ class GenerationService:
             record.state, record.reason = "failed", "the shot was deleted while it generated"
             return Update(record, message="A take finished for a shot that was deleted; it was not added.")
         record.from_cache = result.from_cache
+        if isinstance(result, StillResult):
+            return self._finished_keyframe(record, result, label)
         if record.extension is not None:
             return self._joined_extension(record, result, label)
         existing = usable_takes_by_key(shot, self.target.bundle).get(result.request.key())
@@ -342,6 +353,32 @@ class GenerationService:
         record.step = record.total = record.total or 1
         cached = " (from the take cache)" if result.from_cache else ""
         return Update(record, take, f"{label}: new take ready{cached}")
+
+    def _finished_keyframe(self, record: JobRecord, result: StillResult, label: str) -> Update:
+        shot = self.project.shot(record.shot_id)
+        existing = usable_keyframes_by_key(shot, self.target.bundle).get(result.request.key())
+        if existing is not None:  # the same still finished twice: one keyframe
+            key = self._make_active_keyframe(record.shot_id, existing)
+            record.state, record.take_id = "done", existing
+            record.step = record.total = record.total or 1
+            return Update(record, key, f"{label}: it already has this keyframe; it is now the active one")
+        try:
+            key = keyframe_from_result(self.project, self._bundle(), record.shot_id, result)
+            key.metadata["seed_rule"] = record.seed_rule
+            self.target.execute(AddKeyframe(record.shot_id, key, make_active=True, text="Add keyframe"))
+        except (StoryreelError, OSError) as exc:
+            record.state, record.reason = "failed", f"could not store the keyframe: {exc}"
+            return Update(record, message=f"{label}: {record.reason}")
+        record.state, record.take_id = "done", key.id
+        record.step = record.total = record.total or 1
+        cached = " (from the take cache)" if result.from_cache else ""
+        return Update(record, key, f"{label}: new keyframe ready{cached}")
+
+    def _make_active_keyframe(self, shot_id: str, keyframe_id: str) -> Keyframe:
+        shot = self.project.shot(shot_id)
+        if shot.active_keyframe != keyframe_id:
+            self.target.execute(set_active_keyframe(self.project, shot_id, keyframe_id))
+        return shot.keyframe(keyframe_id)
 
     def _joined_extension(self, record: JobRecord, result: TakeResult, label: str) -> Update:
         assert record.extension is not None
