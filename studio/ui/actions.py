@@ -36,6 +36,10 @@ SPECS: dict[str, tuple[str, str, object, str]] = {
     "regenerate": ("&Regenerate (New Take)", "regenerate", "Ctrl+R",
                    "A new take: a new seed, or the next seed derived from a locked one"),
     "generate_n": ("Generate &N Takes…", "", None, "Several new, distinct takes of the selected shots to choose from"),
+    "generate_keyframes": ("Generate &Keyframes", "", "Ctrl+Alt+K",
+                           "A keyframe (the still a shot is made from) for each selected shot, from its cast's stills"),
+    "generate_missing_keyframes": ("Generate Missing Ke&yframes", "", None,
+                                   "A keyframe for every shot that has none"),
     "extend_take": ("E&xtend Take…", "", "Ctrl+Alt+E",
                     "Carry the selected shot's active take on by a few seconds (a new take; the old frames kept)"),
     "bridge": ("&Bridge to Next Shot…", "", None,
@@ -76,6 +80,8 @@ class Actions:
     generate_missing: QAction
     regenerate: QAction
     generate_n: QAction
+    generate_keyframes: QAction
+    generate_missing_keyframes: QAction
     extend_take: QAction
     bridge: QAction
     make_sounds: QAction

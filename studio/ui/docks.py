@@ -16,6 +16,7 @@ DOCKS: dict[str, tuple[str, Area]] = {
     "cast": ("Voices", Area.RightDockWidgetArea),
     "timeline": ("Timeline", Area.BottomDockWidgetArea),
     "takes": ("Takes", Area.BottomDockWidgetArea),
+    "keyframes": ("Keyframes", Area.BottomDockWidgetArea),
     "lines": ("Lines", Area.BottomDockWidgetArea),
     "queue": ("Queue", Area.BottomDockWidgetArea),
     "history": ("History", Area.BottomDockWidgetArea),
@@ -49,7 +50,8 @@ def create_docks(window: QMainWindow) -> dict[str, QDockWidget]:
     window.splitDockWidget(docks["timeline"], docks["takes"], Qt.Orientation.Vertical)
     window.tabifyDockWidget(docks["inspector"], docks["elements"])
     window.tabifyDockWidget(docks["elements"], docks["cast"])
-    window.tabifyDockWidget(docks["takes"], docks["lines"])
+    window.tabifyDockWidget(docks["takes"], docks["keyframes"])
+    window.tabifyDockWidget(docks["keyframes"], docks["lines"])
     window.tabifyDockWidget(docks["lines"], docks["queue"])
     window.tabifyDockWidget(docks["queue"], docks["history"])
     docks["inspector"].raise_()

@@ -65,6 +65,29 @@ class GenerationActions:
         task.failed.connect(lambda reason: window.prompts.error("Narration failed", reason))
         task.succeeded.connect(lambda _r: window.say(f"Narrated {len(ids)} line(s)."))
 
+    def generate_keyframes(self, shot_ids: list[str] | None = None, *, missing: bool = False) -> list[str]:
+        """Generate Keyframes: a still for each selected shot (or ``shot_ids``; ``missing``: every shot without
+        one), with the project's engine: the animatic's story card with the cast's stills, or an image model."""
+        window = self.window
+        if not window.ensure_saved_folder() or window.generation is None or window.session is None:
+            return []
+        project = window.session.project
+        if missing:
+            ids = [s.id for s in project.shots if s.active_keyframe is None]
+        else:
+            ids = shot_ids or window.session.selected_shot_ids()
+        if not ids:
+            window.say("Every shot has a keyframe." if missing else "Select the shots to make keyframes for.")
+            return []
+        try:
+            jobs = window.generation.generate(ids, new_takes=1 if shot_ids else None, kind="keyframe")
+        except (StoryreelError, ValueError) as exc:
+            window.prompts.error("Cannot make keyframes", str(exc))
+            return []
+        window.docks["queue"].raise_()
+        window.say(f"Queued {len(jobs)} keyframe(s).")
+        return jobs
+
     def make_sounds(self) -> None:
         """Make Sounds: the offline ambience of every shot with a sound prompt that has no fitting sound yet."""
         window = self.window

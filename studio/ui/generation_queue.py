@@ -77,10 +77,11 @@ class GenerationQueue(QObject):
         return len(adopted)
 
     # --- submitting ----------------------------------------------------------------------------------------
-    def generate(self, shot_ids: list[str], *, new_takes: int | None = None) -> list[str]:
-        """*Generate* (each shot's take) or, with ``new_takes``, that many new distinct takes per shot."""
+    def generate(self, shot_ids: list[str], *, new_takes: int | None = None, kind: str = "video") -> list[str]:
+        """*Generate* (each shot's take) or, with ``new_takes``, that many new distinct takes per shot;
+        ``kind`` "keyframe": their stills."""
         self._ensure_folder()
-        return self._submitted(self.service.generate(shot_ids, new_takes=new_takes))
+        return self._submitted(self.service.generate(shot_ids, new_takes=new_takes, kind=kind))
 
     def generate_missing(self) -> list[str]:
         self._ensure_folder()

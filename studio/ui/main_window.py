@@ -24,6 +24,7 @@ from .elements_panel import ElementsPanel
 from .engine_bridge import ClientFactory, EngineBridge, spawned_worker
 from .generation_actions import GenerationActions
 from .generation_queue import GenerationQueue
+from .keyframe_strip import KeyframeStrip
 from .lines_panel import LinesPanel
 from .playback_controls import PlaybackControls
 from .project_files import ProjectFiles
@@ -107,6 +108,8 @@ class MainWindow(QMainWindow):
         a.regenerate.triggered.connect(lambda: generation.generate(new_takes=1))
         a.generate_n.triggered.connect(generation.generate_n)
         a.generate_missing.triggered.connect(generation.generate_missing)
+        a.generate_keyframes.triggered.connect(lambda: generation.generate_keyframes())
+        a.generate_missing_keyframes.triggered.connect(lambda: generation.generate_keyframes(missing=True))
         a.extend_take.triggered.connect(lambda: generation.extend())
         a.bridge.triggered.connect(lambda: generation.bridge())
         a.narrate.triggered.connect(generation.narrate)
@@ -144,6 +147,8 @@ class MainWindow(QMainWindow):
             self.generation.shotStatusChanged.connect(storyboard.refresh_shot)
         inspector = ShotInspector(session)
         inspector.error.connect(self.say)
+        keyframes = KeyframeStrip(session)
+        keyframes.generateRequested.connect(lambda ids: self.generation_actions.generate_keyframes(ids))
         takes = TakesStrip(session)
         takes.playRequested.connect(self.playback.play_take)
         takes.compareRequested.connect(self.playback.compare_takes)
@@ -167,7 +172,7 @@ class MainWindow(QMainWindow):
             timeline.extendRequested.connect(lambda shot_id, seconds: self.generation_actions.extend(shot_id, seconds))
             timeline.bridgeRequested.connect(lambda shot_id: self.generation_actions.bridge(shot_id))
         self.panels = {"storyboard": storyboard, "inspector": inspector, "takes": takes, "lines": lines,
-                       "cast": cast, "elements": elements, "history": history, "queue": queue, "preview": self.preview,
+                       "cast": cast, "elements": elements, "keyframes": keyframes, "history": history, "queue": queue, "preview": self.preview,
                        "timeline": timeline}
         for name, widget in self.panels.items():
             old = self.docks[name].widget()
@@ -219,9 +224,10 @@ class MainWindow(QMainWindow):
         selected = bool(self.session and self.session.selected_shot_ids())
         has_shots = bool(self.session and self.session.project.shots)
         for action in (a.duplicate_shot, a.split_shot, a.delete_shot, a.generate, a.regenerate, a.generate_n,
-                       a.extend_take, a.bridge):
+                       a.extend_take, a.bridge, a.generate_keyframes):
             action.setEnabled(selected)
         a.generate_missing.setEnabled(has_shots)
+        a.generate_missing_keyframes.setEnabled(has_shots)
         a.export.setEnabled(has_shots)
         a.narrate.setEnabled(bool(self.session and self.session.project.lines))
 

@@ -38,6 +38,8 @@ def build_menus(window: QMainWindow, a: Actions, undo: UndoActions, docks: dict[
     generate_menu = bar.addMenu("&Generate")
     generate_menu.addActions([a.generate, a.regenerate, a.generate_n, a.generate_missing])
     generate_menu.addSeparator()
+    generate_menu.addActions([a.generate_keyframes, a.generate_missing_keyframes])
+    generate_menu.addSeparator()
     generate_menu.addActions([a.extend_take, a.bridge])
     generate_menu.addSeparator()
     generate_menu.addActions([a.narrate, a.make_sounds])

@@ -1,0 +1,200 @@
+"""The keyframes of the selected shot: its stills, imported or generated. ★ makes one the still the shot is
+made from, two side by side help choose, delete takes one off (undoable; the file stays)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.generation.keyframes import keyframe_stale_reason
+from studio.project import Shot, StoryreelError, commands
+from studio.project.element_commands import RemoveKeyframe, set_active_keyframe
+from studio.project.model import Keyframe
+
+from .icons import icon
+from .session import ProjectSession
+from .thumbnails import pixmap
+
+THUMB = QSize(160, 90)
+KeyframeIdRole = Qt.ItemDataRole.UserRole + 1
+
+
+def keyframe_caption(key: Keyframe, active: bool) -> str:
+    made = "imported" if key.source == "imported" else f"seed {key.seed} · {key.model_id or key.backend}"
+    return f"{'★ ' if active else ''}{made}\n{key.created_at[:16].replace('T', ' ')}"
+
+
+class KeyframeStrip(QStackedWidget):
+    generateRequested = Signal(list)  # shot ids: the window queues their keyframes
+
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.shot_id: str | None = None
+        self.hint = QLabel("Select a shot to see its keyframes.", self)
+        self.hint.setProperty("role", "hint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.addWidget(self.hint)
+        page = QWidget(self)
+        layout = QHBoxLayout(page)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.list = QListWidget(page)
+        self.list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.list.setFlow(QListWidget.Flow.LeftToRight)
+        self.list.setWrapping(False)
+        self.list.setIconSize(THUMB)
+        self.list.setGridSize(QSize(THUMB.width() + 16, THUMB.height() + 48))
+        self.list.setMovement(QListWidget.Movement.Static)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setAccessibleName("Keyframes")
+        layout.addWidget(self.list, 1)
+        buttons = QVBoxLayout()
+        self.generate_button = self._button(buttons, "generate", "Generate a new keyframe of this shot")
+        self.activate_button = self._button(buttons, "star", "Make the shot from this still")
+        self.compare_button = self._button(buttons, "compare", "Compare two selected keyframes side by side")
+        self.delete_button = self._button(buttons, "delete", "Delete the keyframe (undoable)")
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.stale = QLabel(page)
+        self.stale.setProperty("role", "hint")
+        self.stale.setWordWrap(True)
+        self.addWidget(page)
+        buttons.addWidget(self.stale)
+        self.generate_button.clicked.connect(lambda: self.shot_id and self.generateRequested.emit([self.shot_id]))
+        self.activate_button.clicked.connect(self.activate_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.compare_button.clicked.connect(self.compare_selected)
+        self.list.itemDoubleClicked.connect(lambda _item: self.activate_selected())
+        self.list.itemSelectionChanged.connect(self._update_buttons)
+        session.selectionChanged.connect(self._on_selection)
+        session.changed.connect(self._on_changed)
+        self._on_selection(session.selected_shot_ids())
+
+    def _button(self, layout: QVBoxLayout, name: str, tip: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setIcon(icon(name))
+        button.setToolTip(tip)
+        button.setIconSize(QSize(20, 20))
+        layout.addWidget(button)
+        return button
+
+    def shot(self) -> Shot | None:
+        try:
+            return self.session.project.shot(self.shot_id) if self.shot_id else None
+        except StoryreelError:
+            return None
+
+    def _on_selection(self, ids: list) -> None:
+        self.shot_id = ids[0] if ids else None
+        self.reload()
+
+    def _on_changed(self, kind: str, _ids: tuple) -> None:
+        if kind in ("shots", "takes", "cast", "project"):
+            self.reload()
+
+    def reload(self) -> None:
+        shot = self.shot()
+        if shot is None or not shot.keyframes:
+            self.hint.setText("Select a shot to see its keyframes." if shot is None else
+                              f"Shot {self.session.project.shot_index(shot.id) + 1} has no keyframe yet: drop a "
+                              "still on its inspector, or Generate > Generate Keyframes.")
+            self.setCurrentIndex(0)
+            return
+        self.setCurrentIndex(1)
+        selected = set(self.selected_ids())
+        self.list.clear()
+        for key in reversed(shot.keyframes):  # newest first
+            try:
+                image = pixmap(self.session.media_path(key.media), THUMB)
+            except StoryreelError:
+                image = None
+            if image is None:
+                image = QPixmap(THUMB)
+                image.fill(QColor("#17191c"))
+            item = QListWidgetItem(QIcon(image), keyframe_caption(key, key.id == shot.active_keyframe))
+            item.setData(KeyframeIdRole, key.id)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            self.list.addItem(item)
+            item.setSelected(key.id in selected)
+        stale = keyframe_stale_reason(self.session.project, shot)
+        self.stale.setText(f"Stale: {stale}" if stale else "")
+        self._update_buttons()
+
+    def selected_ids(self) -> list[str]:
+        return [item.data(KeyframeIdRole) for item in self.list.selectedItems()]
+
+    def select(self, keyframe_id: str) -> None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setSelected(item.data(KeyframeIdRole) == keyframe_id)
+
+    def _update_buttons(self) -> None:
+        count = len(self.selected_ids())
+        self.activate_button.setEnabled(count == 1)
+        self.delete_button.setEnabled(count > 0)
+        self.compare_button.setEnabled(count == 2)
+
+    # --- actions -------------------------------------------------------------------------------------------
+    def activate_selected(self) -> None:
+        shot, ids = self.shot(), self.selected_ids()
+        if shot is not None and len(ids) == 1 and shot.active_keyframe != ids[0]:
+            self.session.push(set_active_keyframe(self.session.project, shot.id, ids[0]))
+            self.select(ids[0])
+
+    def delete_selected(self) -> None:
+        shot, ids = self.shot(), self.selected_ids()
+        if shot is None or not ids:
+            return
+        removals: list[commands.Command] = [RemoveKeyframe(shot.id, key_id) for key_id in ids]
+        self.session.push(removals[0] if len(removals) == 1
+                          else commands.Batch(removals, text=f"Delete {len(removals)} keyframes"))
+
+    def compare_selected(self) -> QDialog | None:
+        ids = self.selected_ids()
+        shot = self.shot()
+        if shot is None or len(ids) != 2:
+            return None
+        dialog = KeyframeCompare(self.session, shot.id, (ids[0], ids[1]), self)
+        dialog.open()
+        return dialog
+
+
+class KeyframeCompare(QDialog):
+    """Two keyframes side by side, with how each was made, to choose between them."""
+
+    def __init__(self, session: ProjectSession, shot_id: str, keyframe_ids: tuple[str, str], parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Compare keyframes")
+        shot = session.project.shot(shot_id)
+        layout = QHBoxLayout(self)
+        self.use_buttons: list[QToolButton] = []
+        for key_id in keyframe_ids:
+            key = shot.keyframe(key_id)
+            column = QVBoxLayout()
+            label = QLabel(self)
+            image = pixmap(session.media_path(key.media), QSize(480, 270))
+            label.setPixmap(image) if image is not None else label.setText("(the still is missing)")
+            column.addWidget(label)
+            column.addWidget(QLabel(keyframe_caption(key, key.id == shot.active_keyframe), self))
+            use = QToolButton(self)
+            use.setText("Use this keyframe")
+            use.setIcon(icon("star"))
+            use.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            use.clicked.connect(lambda _=False, k=key.id: (
+                session.push(set_active_keyframe(session.project, shot_id, k)), self.accept()))
+            column.addWidget(use)
+            self.use_buttons.append(use)
+            layout.addLayout(column)
