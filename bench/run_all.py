@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["animatic.py", "engine_overhead.py", "cluster.py", "export.py", "moviepy_export.py", "ui_scale.py", "gpu_engine.py",
-         "gpu_continuity.py", "voice_offline.py", "sound_offline.py"]
+ORDER = ["animatic.py", "engine_overhead.py", "keyframe_engine.py", "cluster.py", "export.py", "moviepy_export.py",
+         "ui_scale.py", "gpu_engine.py", "gpu_continuity.py", "voice_offline.py", "sound_offline.py"]
 
 
 def run(script: Path) -> list[dict]:
