@@ -27,6 +27,7 @@ MAX_SIDE = 8192
 # Bumped when a backend's output for the same request changes, so cached takes of the old renderer are not reused.
 RENDERER_VERSIONS = {"animatic": 2, "diffusers": 1}  # animatic 2: one encoder thread (same bytes everywhere)
 MAX_FRAMES = 240 * 600
+MAX_LORAS = 16
 
 
 class RequestError(ValueError):
@@ -39,6 +40,22 @@ def file_sha256(path: Path | str) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _lora(item: Any) -> tuple[str, str, float]:
+    """A checked (path, sha256, strength) LoRA entry."""
+    try:
+        path, sha, strength = item
+    except (TypeError, ValueError):
+        raise RequestError(f"a LoRA is (path, sha256, strength), got {item!r}") from None
+    if not isinstance(path, str | Path) or not str(path):
+        raise RequestError(f"a LoRA needs the path of its file, got {path!r}")
+    if not (isinstance(sha, str) and len(sha) == 64 and all(c in "0123456789abcdef" for c in sha)):
+        raise RequestError(f"the LoRA {path} needs the sha256 of its file, got {sha!r}")
+    if isinstance(strength, bool) or not isinstance(strength, int | float) or not math.isfinite(strength) \
+            or abs(strength) > 8:
+        raise RequestError(f"the LoRA {path}: strength must be a number between -8 and 8, got {strength!r}")
+    return str(path), sha, float(strength)
 
 
 @dataclass(frozen=True)
@@ -67,6 +84,8 @@ class GenerationRequest:
     # Stills of the shot's cast and location for ``references_to_image`` (absolute paths, and their contents).
     reference_images: tuple[str, ...] = ()
     reference_images_sha256: tuple[str, ...] = ()
+    # LoRA adapters to apply: (absolute path, sha256, strength) each; keyed by content and strength, not path.
+    loras: tuple[tuple[str, str, float], ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.prompt, str) or ("\x00" in self.prompt):
@@ -102,10 +121,13 @@ class GenerationRequest:
                 raise RequestError("references_to_image needs at least one reference image")
             if len(self.reference_images) > MAX_REFERENCES:
                 raise RequestError(f"at most {MAX_REFERENCES} reference images, got {len(self.reference_images)}")
-        elif self.reference_images:
+        elif self.reference_images and self.backend != "animatic":  # the animatic's story card shows them
             raise RequestError(f"{self.task} takes no reference_images (stills of the cast are for image tasks)")
         if self.reference_images_sha256 and len(self.reference_images_sha256) != len(self.reference_images):
             raise RequestError("reference_images_sha256 must hash each reference image")
+        object.__setattr__(self, "loras", tuple(_lora(item) for item in self.loras))
+        if len(self.loras) > MAX_LORAS:
+            raise RequestError(f"at most {MAX_LORAS} LoRAs at once, got {len(self.loras)}")
         object.__setattr__(self, "options", tuple(sorted(dict(self.options).items())))
 
     @classmethod
@@ -133,6 +155,9 @@ class GenerationRequest:
         data.pop("reference_images")
         if not data["reference_images_sha256"]:  # keeps the keys of every request made before stills existed
             data.pop("reference_images_sha256")
+        loras = data.pop("loras")
+        if loras:  # by content and strength; none keeps the keys of requests made before LoRAs
+            data["loras"] = [[sha, strength] for _path, sha, strength in loras]
         data["renderer_version"] = RENDERER_VERSIONS.get(self.backend, 0)
         blob = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
@@ -155,9 +180,21 @@ class GenerationRequest:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         values["options"] = tuple(sorted(dict(values.get("options") or {}).items()))
-        for name in ("reference_images", "reference_images_sha256"):
+        for name in ("reference_images", "reference_images_sha256", "loras"):
             values[name] = tuple(values.get(name) or ())
         return cls(**values)
+
+    def with_loras(self, loras: list[tuple[Path | str, float]] | tuple[tuple[Path | str, float], ...],
+                   sha256: list[str | None] | None = None) -> GenerationRequest:
+        """Apply LoRA adapters ``(file, strength)`` (an empty list takes them off); each file is hashed unless
+        ``sha256`` gives its known content hash."""
+        known = list(sha256 or [None] * len(loras))
+        out = []
+        for (path, strength), sha in zip(loras, known, strict=True):
+            if not Path(path).is_file():
+                raise RequestError(f"the LoRA file {path} cannot be found")
+            out.append((str(path), sha or file_sha256(path), float(strength)))
+        return replace(self, loras=tuple(out))
 
     def with_references(self, paths: tuple[Path | str, ...] | list[Path | str]) -> GenerationRequest:
         """Attach reference stills to a still request (hashing each) and switch between text- and

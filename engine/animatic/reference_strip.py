@@ -49,14 +49,34 @@ def _cover(still: np.ndarray, w: int, h: int) -> np.ndarray:
     return resized[y:y + h, x:x + w]
 
 
+Thumbnail = tuple[int, int, np.ndarray]  # x, y and the framed thumbnail (RGB, its frame line included)
+
+
+def prepare_strip(stills: list[np.ndarray], width: int, height: int) -> list[Thumbnail]:
+    """The thumbnails of ``stills`` for a ``width`` x ``height`` frame, framed once (a clip pastes them on
+    every frame of its story card)."""
+    line = max(1, round(height * 0.004))
+    thumbs = []
+    for (x, y, w, h), still in zip(strip_layout([(s.shape[1], s.shape[0]) for s in stills], width, height), stills,
+                                   strict=True):
+        if x - line < 0 or y - line < 0:
+            continue
+        framed = np.empty((h + 2 * line, w + 2 * line, 3), np.uint8)
+        framed[:] = BORDER
+        framed[line:line + h, line:line + w] = _cover(still, w, h)
+        thumbs.append((x - line, y - line, framed))
+    return thumbs
+
+
+def paste_strip(frame: np.ndarray, thumbs: list[Thumbnail]) -> np.ndarray:
+    """``frame`` (RGB, changed in place and returned) with the prepared thumbnails on it."""
+    for x, y, thumb in thumbs:
+        h, w = thumb.shape[:2]
+        frame[y:y + h, x:x + w] = thumb
+    return frame
+
+
 def draw_reference_strip(frame: np.ndarray, stills: list[np.ndarray]) -> np.ndarray:
     """``frame`` (RGB, changed in place and returned) with ``stills`` as framed thumbnails at its foot."""
     height, width = frame.shape[:2]
-    line = max(1, round(height * 0.004))
-    for (x, y, w, h), still in zip(strip_layout([(s.shape[1], s.shape[0]) for s in stills], width, height), stills,
-                                   strict=True):
-        if x < 0 or y < 0:
-            continue
-        frame[y:y + h, x:x + w] = _cover(still, w, h)
-        cv2.rectangle(frame, (x - line, y - line), (x + w + line - 1, y + h + line - 1), BORDER, line)
-    return frame
+    return paste_strip(frame, prepare_strip(stills, width, height))

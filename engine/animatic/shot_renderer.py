@@ -24,6 +24,7 @@ from engine.animatic.camera_moves import (
     view_matrix,
 )
 from engine.animatic.easing import ease_in_out, frame_fraction
+from engine.animatic.reference_strip import paste_strip, prepare_strip
 from engine.animatic.story_card import render_story_card
 from engine.video_io import i420_planes, new_i420, rgb_to_i420, rgb_to_ycbcr709
 
@@ -80,6 +81,8 @@ class ShotRenderer:
     spec: ShotSpec
     still: np.ndarray | None = None
     last_still: np.ndarray | None = None  # dissolved to over the shot (first/last-frame takes)
+    # A story card's cast and location stills, in a strip at the foot of every frame (not for stills).
+    references: list[np.ndarray] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     missing_glyphs: set[str] = field(default_factory=set)
 
@@ -93,6 +96,7 @@ class ShotRenderer:
         self._vignette: np.ndarray | None = None
         self._type_box: tuple[int, int, int, int] | None = None
         self.layers = self._still_layers() if self.still is not None else self._card_layers()
+        self._strip = prepare_strip(self.references, spec.width, spec.height) if self.still is None else []
 
     # --- sources ------------------------------------------------------------------------------------------
     def _resample(self, image: np.ndarray, factor: float) -> np.ndarray:
@@ -206,7 +210,8 @@ class ShotRenderer:
             return base
         self._composite_type(base, state)
         assert self._vignette is not None
-        return cv2.multiply(base, self._vignette, scale=1 / 255.0)
+        frame = cv2.multiply(base, self._vignette, scale=1 / 255.0)
+        return paste_strip(frame, self._strip) if self._strip else frame
 
     def _composite_type(self, frame: np.ndarray, state: CameraState) -> None:
         """Warp the card's type layer over ``frame`` in place, only where the type lands (most of it is clear)."""

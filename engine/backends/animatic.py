@@ -128,6 +128,8 @@ class AnimaticBackend:
             ),
             still=still,
             last_still=last,
+            references=[] if still is not None else [
+                r for r in (self._still(path, "reference image") for path in request.reference_images) if r is not None],
         )
         notes += renderer.notes
         if renderer.missing_glyphs:

@@ -8,8 +8,12 @@ LoRAs each element had (``lineage["elements"]``), so changing them later marks t
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from engine.request import MAX_REFERENCES
 from studio.project.model import Character, Location, Project, Shot
+from studio.project.store import resolve_media
+from studio.project.usable_media import media_present
 
 Element = Character | Location
 _MENTION = re.compile(r"@(\w[\w'’-]*(?:\s+\w[\w'’-]*){0,3})", re.UNICODE)
@@ -39,6 +43,18 @@ def shot_elements(project: Project, shot: Shot) -> list[Element]:
     for _text, element in _mentioned(project, shot.prompt):
         elements.setdefault(element.id, element)
     return list(elements.values())
+
+
+def element_stills(project: Project, shot: Shot, bundle: Path) -> list[Path]:
+    """The reference stills of the shot's elements that are in the bundle (at most the engine's limit)."""
+    stills: list[Path] = []
+    for element in shot_elements(project, shot):
+        for rel in element.references:
+            if media_present(bundle, rel):
+                path = resolve_media(bundle, rel)
+                if path not in stills:
+                    stills.append(path)
+    return stills[:MAX_REFERENCES]
 
 
 def plain_prompt(project: Project, shot: Shot) -> str:

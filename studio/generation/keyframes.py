@@ -14,27 +14,16 @@ from pathlib import Path
 from engine.atomic_files import temp_path_for
 from engine.backends.registry import BACKEND_NAMES
 from engine.model_registry import ModelNotFound, resolve_model
-from engine.request import MAX_REFERENCES, GenerationRequest, RequestError, StillResult
+from engine.request import GenerationRequest, RequestError, StillResult
 from studio.project.model import Keyframe, Project, Shot, new_id
-from studio.project.store import MEDIA, resolve_media
+from studio.project.store import MEDIA
 from studio.project.usable_media import media_present
 
-from .elements import elements_lineage, elements_stale_reason, model_prompt, plain_prompt, shot_elements
+from .elements import element_stills, elements_lineage, elements_stale_reason, model_prompt, plain_prompt
+from .loras import with_shot_loras
 from .requests import GenerationError, frame_size_for_aspect, shot_label
 
 KEYFRAMES_FOLDER = "keyframes"
-
-
-def element_stills(project: Project, shot: Shot, bundle: Path) -> list[Path]:
-    """The reference stills of the shot's elements that are in the bundle (at most the engine's limit)."""
-    stills: list[Path] = []
-    for element in shot_elements(project, shot):
-        for rel in element.references:
-            if media_present(bundle, rel):
-                path = resolve_media(bundle, rel)
-                if path not in stills:
-                    stills.append(path)
-    return stills[:MAX_REFERENCES]
 
 
 def keyframe_request(project: Project, shot: Shot, bundle: Path, *, backend: str | None = None,
@@ -67,8 +56,9 @@ def keyframe_request(project: Project, shot: Shot, bundle: Path, *, backend: str
         if not prompt.strip():
             raise GenerationError(f"shot {number} has no prompt: describe what its keyframe shows")
     try:
-        return GenerationRequest.still(prompt, width, height, references=tuple(element_stills(project, shot, bundle)),
-                                       **values)
+        request = GenerationRequest.still(prompt, width, height,
+                                          references=tuple(element_stills(project, shot, bundle)), **values)
+        return with_shot_loras(request, project, shot, bundle)
     except RequestError as exc:
         raise GenerationError(f"shot {number}: {exc}") from exc
 

@@ -14,7 +14,8 @@ from studio.project.reference_image import check_reference_image
 from studio.project.store import resolve_media
 
 from .continuity import ContinuityError, resolve_frames
-from .elements import elements_lineage, model_prompt, plain_prompt
+from .elements import element_stills, elements_lineage, model_prompt, plain_prompt
+from .loras import with_shot_loras
 
 
 class GenerationError(StoryreelError):
@@ -88,7 +89,13 @@ def request_for_shot(project: Project, shot: Shot, bundle: Path, *, backend: str
                                   last_image_sha256=file_sha256(frames.end))
         elif frames.start is not None and backend == "animatic":
             options["anchor"] = "start"  # the take begins exactly on its start frame
-        request = replace(request, options=tuple(sorted(options.items())))
+        if backend == "animatic" and start is None and frames.end is None:
+            # A story card: the cast's and the location's stills in a strip at its foot (continuity, no weights).
+            stills = element_stills(project, shot, Path(bundle))
+            if stills:
+                request = replace(request, reference_images=tuple(str(p) for p in stills),
+                                  reference_images_sha256=tuple(file_sha256(p) for p in stills))
+        request = with_shot_loras(replace(request, options=tuple(sorted(options.items()))), project, shot, bundle)
     except RequestError as exc:
         raise GenerationError(f"shot {number}: {exc}") from exc
     return request

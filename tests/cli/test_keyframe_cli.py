@@ -78,3 +78,26 @@ def test_a_tiny_image_model_makes_the_keyframe_and_says_what_it_ignored(cli, tmp
 
     video = cli("keyframe", str(bundle), "--model", "Wan-AI/Wan2.1-T2V-1.3B-Diffusers")
     assert video.returncode == 2 and "makes video, not stills" in video.stderr
+
+
+def test_a_story_card_take_shows_the_cast_strip_on_every_frame(cli, tmp_path: Path) -> None:
+    from engine.video_io import read_frames
+
+    bundle = tmp_path / "film.storyreel"
+    _ok(cli("new", str(bundle), "--size", "320x180", "--fps", "12"))
+    red = np.zeros((120, 90, 3), np.uint8)
+    red[:] = (220, 30, 30)
+    _ok(cli("cast", "add", str(bundle), "Keeper", "--ref", str(save_still(red, tmp_path / "keeper.png"))))
+    _ok(cli("shot", "add", str(bundle), "--prompt", "@Keeper climbs the stairs", "--duration", "1",
+            "--camera", "push_in"))
+    _ok(cli("shot", "add", str(bundle), "--prompt", "The empty stairs", "--duration", "1", "--camera", "push_in"))
+    _ok(cli("generate", str(bundle)))
+    project = store.load(bundle)[0]
+    with_cast, without = (read_frames(bundle / s.active().media, [0, -1]) for s in project.shots)
+
+    def red_in_strip(frame: np.ndarray) -> int:
+        foot = frame[90:, 120:].astype(int)  # the strip sits right-aligned along the foot of the card
+        return int(((foot[..., 0] > 170) & (foot[..., 1] < 90) & (foot[..., 2] < 90)).sum())
+
+    assert all(red_in_strip(f) > 300 for f in with_cast)  # first and last frame: it holds still over the move
+    assert all(red_in_strip(f) == 0 for f in without)
