@@ -76,7 +76,7 @@ def test_a_still_request_and_its_key(tmp_path: Path) -> None:
     # A clip's key is what it was before stills existed: the new fields stay out of it while empty.
     clip = GenerationRequest(prompt=PROMPT, width=160, height=90, num_frames=24, fps=24, seed=7)
     old = clip.to_dict()
-    for name in ("reference_image", "last_image", "reference_images", "reference_images_sha256"):
+    for name in ("reference_image", "last_image", "reference_images", "reference_images_sha256", "loras"):
         old.pop(name)
     old["renderer_version"] = RENDERER_VERSIONS["animatic"]
     blob = json.dumps(old, sort_keys=True, separators=(",", ":"), default=str)
