@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from engine.backends.diffusers_conditions import frame_arguments
+from engine.backends.diffusers_loras import apply_loras
 from engine.backends.diffusers_memory import (
     Placement,
     free_memory,
@@ -79,6 +80,7 @@ class _Loaded:
     spec: ModelSpec
     revision: str | None
     views: dict[str, Any] = field(default_factory=dict)  # the same weights as other tasks' pipelines
+    loras: dict[str, str] = field(default_factory=dict)  # adapter name -> LoRA file, loaded on the weights now
 
 
 def hub_offline() -> bool:
@@ -145,15 +147,17 @@ class DiffusersBackend:
         import diffusers
 
         pipeline_cls = getattr(diffusers, plan.pipeline_class)
+        loras: dict[str, str] = {}
         if (loaded is not None and loaded.key[0] == location and loaded.placement == placement
                 and placement.offload == "none"):
-            # Same weights, other task (text- vs image-to-video): share the loaded components.
+            # Same weights, other task (text- vs image-to-video): share the loaded components (and their LoRAs).
             pipe = pipeline_cls.from_pipe(loaded.pipe)
+            loras = loaded.loras
         else:
             self.release()
             pipe = self._load(pipeline_cls, location, plan, placement, store)
         pipe.set_progress_bar_config(disable=True)
-        self._loaded = _Loaded(key, pipe, placement, plan.spec, revision)
+        self._loaded = _Loaded(key, pipe, placement, plan.spec, revision, loras=loras)
         return self._loaded
 
     def _load(self, pipeline_cls: Any, location: str, plan: GenerationPlan, placement: Placement,
@@ -201,6 +205,8 @@ class DiffusersBackend:
         except ModelNotFound as exc:
             raise ModelUnavailable(str(exc)) from exc
         loaded = self._loaded_for(plan, request, progress, cancel)
+        # The job's LoRAs on the weights (the ones it does not use come off), before any view of them runs.
+        plan.notes.extend(apply_loras(loaded.pipe, loaded.loras, request.loras, plan.spec.title or plan.spec.id))
         load_s = time.perf_counter() - started
         cancel.raise_if_cancelled()
 
