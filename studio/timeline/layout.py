@@ -14,6 +14,8 @@ from typing import Literal, Protocol
 
 from studio.project import Line, Project, Shot
 
+from .credits_text import card_text
+
 # Without audio, a line's length is estimated from its text (narration reads at ~15 characters a second).
 CHARS_PER_SECOND = 15.0
 MIN_LINE_SECONDS = 1.0
@@ -212,14 +214,14 @@ def compute_layout(project: Project) -> TimelineLayout:
     cards: list[CardSpan] = []
     cursor = 0
     for card in (c for c in project.cards if c.position == "title"):
-        cards.append(CardSpan(card.id, "title", card.text, cursor, card.duration_frames))
+        cards.append(CardSpan(card.id, "title", card_text(project, card.text), cursor, card.duration_frames))
         cursor += card.duration_frames
     for span, shot in zip(shots, project.shots, strict=True):
         if not has_picture(shot):
             cards.append(CardSpan(f"story:{shot.id}", "story", shot.prompt, span.start, span.duration, shot.id))
     cursor = shots_end
     for card in (c for c in project.cards if c.position == "credits"):
-        cards.append(CardSpan(card.id, "credits", card.text, cursor, card.duration_frames))
+        cards.append(CardSpan(card.id, "credits", card_text(project, card.text), cursor, card.duration_frames))
         cursor += card.duration_frames
     total = cursor
 

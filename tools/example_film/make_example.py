@@ -34,6 +34,7 @@ from studio.project.model import (
     Character,
     Keyframe,
     Line,
+    Location,
     MusicClip,
     Project,
     Shot,
@@ -70,6 +71,7 @@ class ShotSpec:
     notes: str = ""
     sound: str = ""  # the shot's sound prompt (offline: the ambiences its words name)
     sound_db: float = -12.0
+    cast: tuple[str, ...] = ()  # ids of the characters and locations in it
 
 
 CAST = [
@@ -78,10 +80,24 @@ CAST = [
               notes="Unhurried, warm, a little worn; tells it like a story remembered."),
     Character(id="chr_keeper", name="Keeper", voice=Voice(provider="espeak", voice_id="en-gb+m3",
                                                          settings={"rate": 135, "pitch": 28}),
-              notes="Tomas, seventy-odd, forty-one years on Gull Rock. Few words, all of them meant."),
+              notes="Tomas, seventy-odd, forty-one years on Gull Rock. Few words, all of them meant.",
+              description="a lighthouse keeper in his seventies, grey beard, peaked cap, navy wool jumper",
+              references=[f"{STILL_FOLDER}/lamp-room.jpg"]),
     Character(id="chr_daughter", name="Daughter", voice=Voice(provider="espeak", voice_id="en-us+f2",
                                                              settings={"rate": 155, "pitch": 55}),
-              notes="Mara, forty. Has rehearsed this on the crossing; says it gently anyway."),
+              notes="Mara, forty. Has rehearsed this on the crossing; says it gently anyway.",
+              description="a woman of forty in a yellow sailing jacket, dark hair tied back"),
+    Character(id="chr_fog", name="Fog", voice=Voice(provider="espeak", voice_id="en-us"),
+              notes="The keeper's cat; says nothing, sees everything.",
+              description="a grey tabby cat with green eyes", references=[f"{STILL_FOLDER}/cat-by-the-stove.jpg"]),
+]
+LOCATIONS = [
+    Location(id="loc_gull_rock", name="Gull Rock",
+             description="a white lighthouse and the keeper's cottage on a black headland above the sea",
+             references=[f"{STILL_FOLDER}/lighthouse-at-dusk.jpg"]),
+    Location(id="loc_lamp_room", name="Lamp room",
+             description="the lantern room at the top of the tower: a great brass-bound Fresnel lens",
+             references=[f"{STILL_FOLDER}/lamp-room.jpg"]),
 ]
 
 SHOTS = [
@@ -92,6 +108,7 @@ SHOTS = [
         120, "push_in", "lighthouse-at-dusk", ("dip_to_black", 24),
         (SpokenLine("For forty-one years, Tomas kept the Gull Rock light.", offset_frames=12),),
         sound="wind on the headland, waves on the rocks below, distant gulls",
+        cast=("loc_gull_rock",),
     ),
     ShotSpec(
         "shot_02_lens", "INT. LAMP ROOM - NIGHT",
@@ -100,6 +117,7 @@ SHOTS = [
         108, "orbit", "lamp-room",
         lines=(SpokenLine("Tonight he would light it for the last time.", offset_frames=6),),
         sound="the lamp room at night: the low hum of the lamp, wind at the glass", sound_db=-14.0,
+        cast=("chr_keeper", "loc_lamp_room"),
     ),
     ShotSpec(
         "shot_03_last_cup", "INT. KEEPER'S KITCHEN - NIGHT",
@@ -117,6 +135,7 @@ SHOTS = [
         96, "handheld", "cat-by-the-stove",
         lines=(SpokenLine("Just you and me tonight, Fog.", "chr_keeper", 12, "softly, scratching her ears"),),
         sound="a fire crackling in the stove, a quiet room", sound_db=-14.0,
+        cast=("chr_fog", "chr_keeper"),
     ),
     ShotSpec(
         "shot_05_storm", "EXT. OPEN SEA - NIGHT",
@@ -125,6 +144,7 @@ SHOTS = [
         120, "pan_left", "storm-at-sea",
         lines=(SpokenLine("Near midnight, the storm came in from the west.", offset_frames=12),),
         sound="storm at sea: driving rain, howling wind, heavy waves breaking", sound_db=-6.0,
+        cast=("loc_gull_rock",),
     ),
     ShotSpec(
         "shot_06_window", "INT. LAMP ROOM - NIGHT",
@@ -133,6 +153,7 @@ SHOTS = [
         96, "push_in", "rain-on-the-window",
         lines=(SpokenLine("Hold on, old girl. One more night.", "chr_keeper", 6, "to the lighthouse, under his breath"),),
         sound="rain on the window, the wind of the storm beyond", sound_db=-10.0,
+        cast=("chr_keeper", "loc_lamp_room"),
     ),
     ShotSpec(
         "shot_07_stair", "INT. LIGHTHOUSE STAIRWELL - NIGHT",
@@ -142,6 +163,7 @@ SHOTS = [
         lines=(SpokenLine("All night he climbed the stairs and kept the flame.", offset_frames=6),),
         notes="No reference still on purpose: the animatic shows its story card for this shot.",
         sound="wind moaning through the tower, rain outside",
+        cast=("chr_keeper",),
     ),
     ShotSpec(
         "shot_08_dawn", "EXT. OPEN SEA - DAWN",
@@ -159,6 +181,7 @@ SHOTS = [
         lines=(SpokenLine("Dad. It's time to come home.", "chr_daughter", 12, "gently, holding out her hand"),),
         notes="No reference still on purpose: the animatic shows its story card for this shot.",
         sound="waves lapping at the jetty, gulls, a light breeze", sound_db=-14.0,
+        cast=("chr_daughter", "chr_keeper", "chr_fog", "loc_gull_rock"),
     ),
     ShotSpec(
         "shot_10_wake", "EXT. OPEN SEA - MORNING",
@@ -167,6 +190,7 @@ SHOTS = [
         120, "pull_out", "headland-in-the-morning", ("dip_to_black", 24),
         (SpokenLine("Behind them, the light kept turning without him.", offset_frames=12),),
         sound="a boat's wake on a bright sea, gulls, wind",
+        cast=("loc_gull_rock",),
     ),
 ]
 
@@ -174,7 +198,7 @@ TITLE = Card(id="card_title", position="title", text="The Lighthouse Keeper", du
 CREDITS = Card(
     id="card_credits", position="credits", duration_frames=144,
     text="The Lighthouse Keeper\n\nA Storyreel example film\nStills painted in code; cat and coffee photographs "
-         "from scikit-image (CC0)\nScore composed in code\nVoices: espeak-ng",
+         "from scikit-image (CC0)\nScore composed in code\n\nVoices\n{voices}",
 )
 
 
@@ -192,14 +216,14 @@ def build_project() -> Project:
             id=spec.id, prompt=spec.prompt, negative_prompt=NEGATIVE, duration_frames=spec.frames, aspect="16:9",
             seed=1000 + index * 37, seed_locked=True, camera=spec.camera, scene=spec.scene, notes=spec.notes,
             keyframes=keyframes, reference=still, transition=Transition(kind=kind, duration_frames=frames),
-            sound_prompt=spec.sound, sound_gain_db=spec.sound_db,
+            sound_prompt=spec.sound, sound_gain_db=spec.sound_db, cast=list(spec.cast),
         ))
         for n, spoken in enumerate(spec.lines):
             lines.append(Line(id=f"line_{index + 1:02d}_{n + 1}", text=spoken.text, speaker=spoken.speaker,
                               shot_id=spec.id, offset_frames=spoken.offset_frames, delivery=spoken.delivery))
     project = Project(
         id="prj_lighthouse_keeper", title="The Lighthouse Keeper", author="Storyreel", fps=24, width=1280, height=720,
-        cast=CAST, shots=shots, lines=lines, cards=[TITLE, CREDITS],
+        cast=CAST, locations=LOCATIONS, shots=shots, lines=lines, cards=[TITLE, CREDITS],
         metadata={"logline": "An old keeper's last night before the light is automated: a cat, a storm, and at "
                              "dawn his daughter comes by boat to take him home.",
                   "example": True},
