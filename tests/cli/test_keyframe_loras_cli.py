@@ -1,0 +1,44 @@
+"""`storyreel cast add --lora` + `storyreel keyframe --model TINY_SD`: the element's LoRA (a tiny one built in code,
+loaded through diffusers' ``load_lora_weights``) makes the keyframe, whose request and PNG metadata record its
+content hash and strength; a LoRA for another model fails the keyframe by the LoRA's and the model's names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.request import GenerationRequest, file_sha256
+from engine.still_files import read_still_metadata
+from studio.project import store
+
+
+def _ok(done) -> str:
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_a_cast_lora_makes_the_keyframe_and_is_recorded(cli, tmp_path: Path, tmp_path_factory) -> None:
+    import tiny_image_models  # tests/support
+    import tiny_loras
+
+    models = tiny_image_models.ensure_tiny_image_models(tmp_path_factory.getbasetemp() / "tiny-image-models")
+    keeper_lora = tiny_loras.build_tiny_lora(models["sd"], tmp_path / "keeper.safetensors", seed=3)
+    bundle = tmp_path / "film.storyreel"
+    _ok(cli("new", str(bundle), "--size", "128x72"))
+    _ok(cli("cast", "add", str(bundle), "Keeper", "--description", "an old man", "--lora", f"{keeper_lora}:0.8"))
+    _ok(cli("shot", "add", str(bundle), "--prompt", "The keeper looks at the sea", "--cast", "Keeper"))
+    _ok(cli("keyframe", str(bundle), "--model", str(models["sd"])))
+
+    project = store.load(bundle)[0]
+    element, key = project.elements()[0], project.shots[0].keyframes[0]
+    ((path, sha, strength),) = key.request["loras"]
+    assert (Path(path), sha, strength) == (bundle / element.loras[0].path, file_sha256(keeper_lora), 0.8)
+    recorded = GenerationRequest.from_dict(read_still_metadata(bundle / key.media)["request"])
+    assert recorded.loras == ((path, sha, 0.8),) and key.metadata["request_key"] == recorded.key()
+    assert list(key.metadata["elements"].values())[0]["loras"] == [f"{element.loras[0].path}:0.8"]
+
+    flux_lora = tiny_loras.build_tiny_lora(models["flux"], tmp_path / "flux-style.safetensors")
+    _ok(cli("cast", "edit", str(bundle), "Keeper", "--lora", str(flux_lora)))
+    failed = cli("keyframe", str(bundle), "--model", str(models["sd"]), "--takes", "1")
+    assert failed.returncode != 0
+    assert "the LoRA flux-style.safetensors does not fit" in failed.stderr, failed.stderr
+    assert len(store.load(bundle)[0].shots[0].keyframes) == 1  # nothing lost, nothing half-made
