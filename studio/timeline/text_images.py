@@ -55,8 +55,13 @@ def wrap(text: str, font, max_width: int) -> list[str]:
 def render_card(text: str, width: int, height: int) -> Image.Image:
     """White centred text on black: a title or credit card."""
     image = Image.new("RGB", (width, height), "black")
-    font = _font(max(10, height // 14))
-    lines = wrap(text, font, int(width * 0.8))
+    size = max(10, height // 14)
+    while True:  # a long card (credits naming the voices) gets smaller type until it fits in the frame
+        font = _font(size)
+        lines = wrap(text, font, int(width * 0.8))
+        if size <= 10 or int(size * 1.3) * len(lines) <= height * 0.86:
+            break
+        size = max(10, int(size * 0.92))
     _draw_block(ImageDraw.Draw(image), lines, font, width, height // 2, anchor_middle=True)
     return image
 
