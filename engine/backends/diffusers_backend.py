@@ -206,7 +206,9 @@ class DiffusersBackend:
             raise ModelUnavailable(str(exc)) from exc
         loaded = self._loaded_for(plan, request, progress, cancel)
         # The job's LoRAs on the weights (the ones it does not use come off), before any view of them runs.
-        plan.notes.extend(apply_loras(loaded.pipe, loaded.loras, request.loras, plan.spec.title or plan.spec.id))
+        name, family = plan.spec.title or plan.spec.id, plan.spec.family.title
+        plan.notes.extend(apply_loras(loaded.pipe, loaded.loras, request.loras,
+                                      name if name == family else f"{name} ({family})"))
         load_s = time.perf_counter() - started
         cancel.raise_if_cancelled()
 

@@ -64,8 +64,8 @@ def _diffusers_warnings() -> Iterator[list[str]]:
 
 
 def _misfit(path: str, model: str, why: str) -> UnsupportedRequest:
-    return UnsupportedRequest(f"the LoRA {Path(path).name} does not fit {model}: {why} (is it a LoRA for another "
-                              f"model family?); choose a LoRA made for {model}, or take it off")
+    return UnsupportedRequest(f"the LoRA {Path(path).name} does not fit {model}: {why}. Is it a LoRA for another "
+                              f"model family? Choose one made for {model}, or take it off")
 
 
 def _load_one(pipe: Any, name: str, path: str, sha: str, model: str) -> None:

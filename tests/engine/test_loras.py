@@ -21,6 +21,7 @@ from engine.messages import Done, Failed
 from engine.progress import CancelToken
 from engine.request import RENDERER_VERSIONS, GenerationRequest, RequestError, file_sha256
 from engine.still_files import read_still_metadata
+from engine.video_io import read_frames
 
 PROMPT = "a lighthouse keeper walks in the storm"
 
@@ -173,6 +174,25 @@ def test_a_missing_or_changed_lora_file_is_named(tiny_images: dict[str, Path], l
     with pytest.raises(UnsupportedRequest, match="the LoRA file .*copy.safetensors cannot be found"):
         make(backend, request, tmp_path / "missing")
     assert backend._loaded.loras == {}
+
+
+def test_a_wan_clip_takes_a_lora_through_the_same_path(tiny: dict[str, Path], backend: DiffusersBackend,
+                                                       tmp_path: Path) -> None:
+    import tiny_loras  # tests/support
+
+    lora = tiny_loras.build_tiny_lora(tiny["wan"], tmp_path / "wan-style.safetensors")
+    clip = GenerationRequest(prompt=PROMPT, width=64, height=64, num_frames=9, fps=16, steps=2, seed=3,
+                             backend="diffusers", model_id=str(tiny["wan"]))
+
+    def frames(request: GenerationRequest, name: str) -> np.ndarray:
+        result = backend.generate(request, tmp_path / name, lambda _update: None, CancelToken())
+        return np.stack(read_frames(result.video)).astype(np.int16)
+
+    bare = frames(clip, "bare")
+    styled = frames(clip.with_loras([(lora, 1.0)]), "styled")
+    assert styled.shape == bare.shape and np.abs(styled - bare).mean() > 0.5  # (the bare clip repeats exactly)
+    assert list(adapters_on(backend)) == ["transformer"]
+    assert np.array_equal(frames(clip, "bare-again"), bare) and adapters_on(backend) == {}
 
 
 def test_the_engine_client_reports_the_misfit_by_name_and_keeps_working(
