@@ -10,13 +10,16 @@ and a shot without a usable take shows its story card.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from operator import itemgetter
+from typing import Literal, overload
 
 from studio.project import Project
 from studio.timeline.layout import card_fade_frames
 
-from .layout import CardSpan, TimelineLayout, compute_layout, latest_at
+from .layout import CardSpan, TimelineLayout, compute_layout
 
 
 @dataclass(frozen=True)
@@ -63,51 +66,100 @@ class Piece:
 @dataclass(frozen=True)
 class PlaybackSequence:
     mode: Literal["cut", "take"]
-    pieces: tuple[Piece, ...]
+    pieces: Sequence[Piece]  # sorted by start: a tuple, or the cut's ``CutPieces`` (built as they are asked for)
     fps: float
     picture_size: tuple[int, int]  # the film's frame (the export's size): takes are fitted into it
     fit: str = "fit"
 
     @property
     def length(self) -> int:
-        return max((p.end for p in self.pieces), default=0)
+        return max(_bounds(self.pieces)[1], default=0)
 
     def piece_at(self, frame: int) -> Piece | None:
-        """The piece on screen at ``frame`` (the incoming one inside a crossfade)."""
-        return latest_at(self.pieces, frame)
+        """The piece on screen at ``frame`` (the incoming one inside a crossfade): the last piece covering it."""
+        index = self._index_at(frame)
+        return None if index is None else self.pieces[index]
 
     def mix_at(self, frame: int) -> list[tuple[Piece, float]]:
         """The pieces that make ``frame`` and each one's weight (their sum is the frame's brightness)."""
-        current = self.piece_at(frame)
-        if current is None:
+        index = self._index_at(frame)
+        if index is None:
             return []
+        current = self.pieces[index]
         k = frame - current.start
         if current.blend_in and k < current.blend_in:
-            before = next((p for p in reversed(self.pieces) if p.start < current.start and p.end > frame), None)
+            # The last piece that starts before this one and is still showing.
+            starts, ends = _bounds(self.pieces)
+            before = next((j for j in range(bisect_left(starts, current.start) - 1, -1, -1) if ends[j] > frame),
+                          None)
             if before is not None:
                 w = k / current.blend_in
-                return [(before, 1.0 - w), (current, w)]
+                return [(self.pieces[before], 1.0 - w), (current, w)]
         return [(current, current.brightness(frame))]
 
+    def _index_at(self, frame: int) -> int | None:
+        """``latest_at`` over the pieces by their bounds, so that no piece is built to be passed over."""
+        starts, ends = _bounds(self.pieces)
+        return next((j for j in range(bisect_right(starts, frame) - 1, -1, -1) if ends[j] > frame), None)
 
-def picture_size(project: Project) -> tuple[int, int]:
-    """The film's frame size: the export's, which defaults to the project's."""
-    return project.export.width or project.width, project.export.height or project.height
+
+def _bounds(pieces: Sequence[Piece]) -> tuple[list[int], list[int]]:
+    if isinstance(pieces, CutPieces):
+        return pieces.starts, pieces.ends
+    return [p.start for p in pieces], [p.end for p in pieces]
 
 
-def cut_sequence(project: Project, layout: TimelineLayout | None = None) -> PlaybackSequence:
-    """The whole film: title cards, shots (story cards where no take is ready), credits."""
-    layout = layout or compute_layout(project)
-    transitions = {t.shot_id: t for t in layout.transitions}
-    story = {c.shot_id: c for c in layout.cards if c.kind == "story"}
-    pieces: list[Piece] = []
-    for card in layout.title_and_credits():
-        if card.kind == "title":
-            pieces.append(_card_piece(card))
-    shots, spans, fps = project.shots, layout.shots, project.fps
-    # Positional arguments: a 3,000-shot film rebuilds this on every edit (bench/ui_scale.py).
-    for i, span in enumerate(spans):
-        shot = shots[span.index]
+class CutPieces(Sequence[Piece]):
+    """The film's pieces in film order, each built the first time it is asked for.
+
+    The preview rebuilds the cut after every edit and then shows one frame (one or two pieces): building all
+    3,000 pieces of a feature film took 35-45 ms of every edit (bench/ui_scale.py). Where each piece starts and
+    ends comes from the layout up front; the shots are the ones the layout was computed from, held here, so a
+    piece built later is the same piece an eager build would have made (the caller rebuilds after an edit).
+    """
+
+    def __init__(self, project: Project, layout: TimelineLayout) -> None:
+        self._shots = tuple(project.shots)
+        self._spans = layout.shots
+        self._fps = project.fps
+        self._transitions = {t.shot_id: t for t in layout.transitions}
+        self._story = {c.shot_id: c for c in layout.cards if c.kind == "story"}
+        titles_and_credits = layout.title_and_credits()
+        # (start, end, card or index of the shot span), in the order the pieces had before a stable sort by start
+        entries: list[tuple[int, int, CardSpan | int]] = [(c.start, c.end, c) for c in titles_and_credits
+                                                          if c.kind == "title"]
+        entries += [(span.start, span.start + span.duration, i) for i, span in enumerate(self._spans)]
+        entries += [(c.start, c.end, c) for c in titles_and_credits if c.kind == "credits"]
+        entries.sort(key=itemgetter(0))
+        self.starts = [entry[0] for entry in entries]
+        self.ends = [entry[1] for entry in entries]
+        self._sources = [entry[2] for entry in entries]
+        self._built: list[Piece | None] = [None] * len(entries)
+
+    def __len__(self) -> int:
+        return len(self._built)
+
+    @overload
+    def __getitem__(self, index: int) -> Piece: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Piece, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Piece | tuple[Piece, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        piece = self._built[index]
+        if piece is None:
+            source = self._sources[index]
+            piece = _card_piece(source) if isinstance(source, CardSpan) else self._shot_piece(source)
+            self._built[index] = piece
+        return piece
+
+    def _shot_piece(self, i: int) -> Piece:
+        """The piece of the ``i``-th shot span: its active take, or its story card where no take is ready."""
+        spans, transitions, story = self._spans, self._transitions, self._story
+        span = spans[i]
+        shot = self._shots[span.index]
         shot_id = shot.id
         into = transitions.get(shot_id) if transitions else None
         after = transitions.get(spans[i + 1].shot_id) if transitions and i + 1 < len(spans) else None
@@ -119,19 +171,25 @@ def cut_sequence(project: Project, layout: TimelineLayout | None = None) -> Play
         if shot_id in story or take is None or take.frame_count <= 0:
             card = story.get(shot_id) or CardSpan(f"story:{shot_id}", "story", shot.prompt, span.start,
                                                   span.duration, shot_id)
-            pieces.append(Piece("card", span.start, span.duration, label, shot_id, None, None, 0, 1, 1.0, card,
-                                fade_in, fade_out, blend))
-            continue
+            return Piece("card", span.start, span.duration, label, shot_id, None, None, 0, 1, 1.0, card,
+                         fade_in, fade_out, blend)
         out = take.trim_out if take.trim_out is not None else take.frame_count
         fallback = CardSpan(f"story:{shot_id}", "story", shot.prompt, span.start, span.duration, shot_id)
-        pieces.append(Piece("take", span.start, span.duration, label, shot_id, take.id, take.media, take.trim_in,
-                            min(out, take.frame_count), (take.fps or fps) / fps, fallback, fade_in, fade_out,
-                            blend))
-    for card in layout.title_and_credits():
-        if card.kind == "credits":
-            pieces.append(_card_piece(card))
-    pieces.sort(key=lambda p: p.start)
-    return PlaybackSequence("cut", tuple(pieces), project.fps, picture_size(project), project.export.fit)
+        return Piece("take", span.start, span.duration, label, shot_id, take.id, take.media, take.trim_in,
+                     min(out, take.frame_count), (take.fps or self._fps) / self._fps, fallback, fade_in, fade_out,
+                     blend)
+
+
+def picture_size(project: Project) -> tuple[int, int]:
+    """The film's frame size: the export's, which defaults to the project's."""
+    return project.export.width or project.width, project.export.height or project.height
+
+
+def cut_sequence(project: Project, layout: TimelineLayout | None = None) -> PlaybackSequence:
+    """The whole film: title cards, shots (story cards where no take is ready), credits. Its pieces are built
+    when asked for, from the project as it is now: rebuild the sequence after an edit."""
+    pieces = CutPieces(project, layout or compute_layout(project))
+    return PlaybackSequence("cut", pieces, project.fps, picture_size(project), project.export.fit)
 
 
 def take_sequence(project: Project, shot_id: str, take_id: str) -> PlaybackSequence:

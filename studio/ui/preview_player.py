@@ -47,7 +47,8 @@ class PreviewPlayer(QWidget):
     def __init__(self, session, parent: QWidget | None = None, *, use_multimedia: bool | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.sequence: PlaybackSequence = cut_sequence(session.project)
+        # The layout is the timeline's (one per revision); the pieces are built as they are shown.
+        self._sequence: PlaybackSequence = cut_sequence(session.project, document_layout(session.document))
         self.position = 0
         self.speed = 0  # 0 paused; +1 play; 2, 4, 8 fast forward; negatives rewind
         self.take_ref: tuple[str, str] | None = None
@@ -167,6 +168,14 @@ class PreviewPlayer(QWidget):
 
     # --- what is playing -------------------------------------------------------------------------------------
     @property
+    def sequence(self) -> PlaybackSequence:
+        """What plays, never older than the document: an edit still waiting for its coalesced reload is applied
+        first (the cut's pieces are built from the project as it is when they are shown)."""
+        if self._reload.isActive():
+            self._flush_reload()
+        return self._sequence
+
+    @property
     def mode(self) -> str:
         return self.sequence.mode
 
@@ -184,7 +193,7 @@ class PreviewPlayer(QWidget):
         shot = project.shot(shot_id)
         take = shot.take(take_id)
         self.pause()
-        self.sequence = take_sequence(project, shot_id, take_id)
+        self._sequence = take_sequence(project, shot_id, take_id)
         self.take_ref = (shot_id, take_id)
         self.title.setText(f"Shot {project.shot_index(shot_id) + 1} · take {shot.takes.index(take) + 1} "
                            f"of {len(shot.takes)}")
@@ -201,7 +210,7 @@ class PreviewPlayer(QWidget):
 
     def _load_cut(self) -> None:
         project = self.session.project
-        self.sequence = cut_sequence(project, document_layout(self.session.document))  # the timeline's layout
+        self._sequence = cut_sequence(project, document_layout(self.session.document))  # the timeline's layout
         self.take_ref = None
         self.title.setText(f"Cut · {project.title}")
         self._update_marks()
@@ -284,7 +293,7 @@ class PreviewPlayer(QWidget):
         """Apply a pending reload now: transport calls must act on the cut as it is, not as it was."""
         if self._reload.isActive():
             self._reload.stop()
-            if self.mode == "cut":
+            if self._sequence.mode == "cut":
                 self._load_cut()
 
     def _range(self) -> tuple[int, int]:
@@ -330,7 +339,8 @@ class PreviewPlayer(QWidget):
         self.timecode.setText(f"{format_timecode(self.position, self.fps)} / "
                               f"{format_timecode(max(0, self.length - 1), self.fps)}")
         self.positionChanged.emit(self.position)
-        if self.mode == "cut" and move_playhead:
+        # Already there (a reload after an edit): setting it again would only measure the film once more.
+        if self.mode == "cut" and move_playhead and self.position != self.session.playhead():
             self._own_playhead = True
             try:
                 self.session.set_playhead(self.position)
