@@ -23,7 +23,12 @@ $(WORKCOPY):
 	mkdir -p out
 	cp -R $(EXAMPLE) $(WORKCOPY)
 
+# With the offline neural voice on disk (`storyreel models download fastrtc/kokoro-onnx`) the film is voiced
+# with it; otherwise with espeak-ng, as every machine can.
 demo: $(STAMP) $(WORKCOPY)
+	@if $(PY) -c "from studio.voice.kokoro_model import neural_voice_ready as r; raise SystemExit(0 if r() else 1)"; \
+	then echo "The neural voice is on disk: voicing the film with it."; \
+	$(VENV)/bin/storyreel voice $(WORKCOPY) --provider kokoro; fi
 	$(VENV)/bin/storyreel render $(WORKCOPY) -o out/demo.mp4 --subtitles srt
 	@echo "The example film is in out/demo.mp4 (subtitles beside it); its project is $(WORKCOPY)."
 

@@ -1,6 +1,6 @@
 """Words a card can ask for: ``{voices}`` in a card's text becomes who voiced whom ("Keeper: espeak-ng
-en-gb+m3"), one line per character who speaks, read from the project (its cast's voices, the ElevenLabs
-voice names casting stored) so the credits stay true when the film is re-voiced."""
+en-gb+m3"), one line per character who speaks, read from the project (the voices its lines' takes were made
+with, the ElevenLabs voice names casting stored) so the credits stay true when the film is re-voiced."""
 
 from __future__ import annotations
 
@@ -23,17 +23,20 @@ def voice_name(project: Project, character_id: str, voice: Voice) -> str:
 
 
 def voices_credit(project: Project) -> str:
-    """One line per character who speaks a line, in the order they are first heard: 'Name: voice'."""
-    heard: list[str] = []
+    """One line per character who speaks a line, in the order they are first heard: 'Name: voice' — the
+    voice of the audio the film plays for them (a line's active take), else the one the character is cast with."""
+    heard: dict[str, Voice | None] = {}
     for line in project.lines:
-        for character_id in speakers_of(project, line):
-            if character_id not in heard:
-                heard.append(character_id)
+        take = line.active()
+        for n, character_id in enumerate(speakers_of(project, line)):
+            played = take.voice if take is not None and n == 0 else None  # a joint take records its first voice
+            if heard.get(character_id) is None:
+                heard[character_id] = played
     rows = []
-    for character_id in heard:
+    for character_id, played in heard.items():
         character = next((c for c in project.cast if c.id == character_id), None)
         if character is not None:
-            rows.append(f"{character.name}: {voice_name(project, character.id, character.voice)}")
+            rows.append(f"{character.name}: {voice_name(project, character.id, played or character.voice)}")
     return "\n".join(rows)
 
 
