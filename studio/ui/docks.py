@@ -12,7 +12,7 @@ DOCKS: dict[str, tuple[str, Area]] = {
     "storyboard": ("Storyboard", Area.LeftDockWidgetArea),
     "preview": ("Preview", Area.LeftDockWidgetArea),
     "inspector": ("Shot", Area.RightDockWidgetArea),
-    "elements": ("Cast & Locations", Area.RightDockWidgetArea),
+    "elements": ("Cast && Locations", Area.RightDockWidgetArea),  # &&: a literal & (one is a mnemonic)
     "cast": ("Voices", Area.RightDockWidgetArea),
     "timeline": ("Timeline", Area.BottomDockWidgetArea),
     "takes": ("Takes", Area.BottomDockWidgetArea),

@@ -8,6 +8,8 @@ its shots animatic takes and narrates its lines (offline espeak), and writes:
   04-export.png         the export dialog finishing an export, over the window
   05-timeline.png       the timeline close up (filmstrips, a crossfade, narration waveforms, music)
   06-welcome.png        the first-run welcome page over the empty window (``--welcome-only`` draws just this one)
+  07-keyframes-and-cast.png  a story-card keyframe showing its cast's stills, the Keyframes strip, the Cast &
+                        Locations sheet of the keeper
 The preview runs in its frame mode, since QtMultimedia video items render nothing offscreen.
 """
 
@@ -203,6 +205,24 @@ def main() -> int:
             window.panels["timeline"].zoom_fit()
         finish_thumbnails(app, window)
         save(window, args.outdir / "02-storyboard.png")
+
+        # Keyframes and the cast: the jetty shot (no still of its own) gets its keyframe, the story card with
+        # the stills of who and where is in it; then the Cast & Locations sheet of the keeper.
+        jetty = next((s for s in project.shots if s.id == "shot_09_jetty"), None)
+        if jetty is not None and window.generation is not None:
+            session.select_shots([jetty.id])
+            window.generation_actions.generate_keyframes([jetty.id])
+            wait_for(app, lambda: bool(session.project.shot(jetty.id).keyframes), 120)
+            window.docks["keyframes"].raise_()
+            window.docks["elements"].raise_()
+            keeper = session.project.element_by_name("Keeper")
+            if keeper is not None:
+                window.panels["elements"].select(keeper.id)
+            finish_thumbnails(app, window)
+            save(window, args.outdir / "07-keyframes-and-cast.png")
+            window.docks["takes"].raise_()
+            window.docks["inspector"].raise_()
+            session.select_shots([third.id])
 
         timeline = window.panels["timeline"]
         timeline.set_zoom(4.0)
