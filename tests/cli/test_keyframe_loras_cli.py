@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from engine.request import GenerationRequest, file_sha256
 from engine.still_files import read_still_metadata
 from studio.project import store
@@ -42,3 +44,37 @@ def test_a_cast_lora_makes_the_keyframe_and_is_recorded(cli, tmp_path: Path, tmp
     assert failed.returncode != 0
     assert "the LoRA flux-style.safetensors does not fit" in failed.stderr, failed.stderr
     assert len(store.load(bundle)[0].shots[0].keyframes) == 1  # nothing lost, nothing half-made
+
+
+
+def _shot(bundle: Path):
+    project = store.load(bundle)[0]
+    return project, project.shots[0]
+
+
+def test_clip_requests_carry_the_shots_loras_and_the_animatics_do_not(cli, tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import save_file
+
+    from studio.generation.requests import GenerationError, request_for_shot
+
+    wan = "Wan-AI/Wan2.1-T2V-1.3B-Diffusers"  # known by id: building its request needs no weights
+    lora = tmp_path / "keeper.safetensors"
+    save_file({"transformer.x.lora_A.weight": torch.zeros(4, 2)}, str(lora))
+    bundle = tmp_path / "film.storyreel"
+    _ok(cli("new", str(bundle), "--size", "192x108"))
+    _ok(cli("cast", "add", str(bundle), "Keeper"))
+    _ok(cli("shot", "add", str(bundle), "--prompt", "@Keeper climbs the stairs"))
+    animatic_before = request_for_shot(*_shot(bundle), bundle, backend="animatic")
+    _ok(cli("cast", "edit", str(bundle), "Keeper", "--lora", f"{lora}:1.5"))
+
+    project, shot = _shot(bundle)
+    in_bundle = bundle / project.elements()[0].loras[0].path
+    clip = request_for_shot(project, shot, bundle, backend="diffusers", model_id=wan)
+    assert [(Path(p), sha, k) for p, sha, k in clip.loras] == [(in_bundle, file_sha256(lora), 1.5)]
+    animatic = request_for_shot(project, shot, bundle, backend="animatic")
+    assert animatic.loras == () and animatic.key() == animatic_before.key()  # no weights: nothing to apply
+
+    in_bundle.unlink()
+    with pytest.raises(GenerationError, match="shot 1: Keeper.s LoRA media/loras/keeper.safetensors is missing"):
+        request_for_shot(project, shot, bundle, backend="diffusers", model_id=wan)
