@@ -9,6 +9,7 @@ Request options it reads: ``offload`` ("none" | "model" | "sequential" | "group"
 ``first_block_cache`` (threshold, 0 = off), ``device`` / ``dtype`` (override the choice), ``preview_every``
 (steps between preview stills, 0 = none), ``resolution`` ("model": the model's working area, the default;
 "request": the request's own size, snapped) and ``allow_download`` (fetch missing weights from the Hub).
+The request's ``loras`` are applied on the loaded weights for the job (``engine.backends.diffusers_loras``).
 
 Weights come from the model store (``engine.model_store``): the folder the user chose, else the Hugging Face
 cache. ``DiffusersBackend(model_dir=...)`` pins another store folder (``EngineClient(backend_options=
