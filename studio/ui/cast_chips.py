@@ -4,6 +4,7 @@ Elements the prompt @-mentions are shown ticked and greyed: they are in the shot
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from studio.generation.elements import shot_elements
@@ -14,6 +15,7 @@ from studio.project.model import Location, Shot
 from .session import ProjectSession
 
 ElementIdRole = Qt.ItemDataRole.UserRole + 1
+CHIP_ON = "#2f6f86"
 
 
 class CastChips(QListWidget):
@@ -63,6 +65,9 @@ class CastChips(QListWidget):
                     item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
                     checked = element.id in shot.cast
                     item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                if item.checkState() == Qt.CheckState.Checked:  # ticked chips read as chips, whatever the style
+                    item.setBackground(QColor(CHIP_ON))
+                    item.setForeground(QColor("#ffffff"))
                 self.addItem(item)
         finally:
             self._loading = False
