@@ -13,6 +13,12 @@ def check_relative_media_path(value: str) -> str:
         raise ValueError("media path is empty")
     if "\\" in value or "\x00" in value:
         raise ValueError(f"media path {value!r} must use '/' separators and no control characters")
+    if ":" not in value and not value.startswith("/"):
+        # Neither absolute nor a drive (both need a leading '/' or a ':'): the common case, without the two
+        # path objects (validating a 3,000-shot project checks 12,000 paths, and every save reads them back).
+        if ".." in value.split("/"):
+            raise ValueError(f"media path {value!r} climbs out of the bundle with '..'")
+        return value
     posix = PurePosixPath(value)
     if posix.is_absolute() or PureWindowsPath(value).drive:
         raise ValueError(f"media path {value!r} is absolute; bundles hold only paths relative to the bundle")

@@ -87,10 +87,22 @@ def loadable_bytes(project: Project, target: Path) -> bytes:
     file that would not open (a value only the loader checks, such as the size or the nesting depth)."""
     data = serialize(project)
     try:
-        parse(data, source=target)
+        if len(data) <= MAX_DOCUMENT_BYTES and _nests_within_limit(data):
+            _decode(data, source=target)  # the loader's own steps, less the depth count it would repeat
+        else:
+            parse(data, source=target)  # the loader's own refusal, with its message
     except ProjectError as exc:
         raise ProjectError(f"not saved, because the project would not open again: {exc}") from exc
     return data
+
+
+def _nests_within_limit(data: bytes) -> bool:
+    """True when ``serialize``'s ``data`` surely nests at most ``MAX_JSON_DEPTH`` levels, found without counting
+    brackets (``json_depth`` takes ~0.1 s of a 3,000-shot save). ``serialize`` indents each level by two spaces
+    and ``json`` escapes newlines inside strings, so a line indented by 2k spaces sits inside k containers, and
+    nothing nests deeper than one level below the most indented line (an empty ``[]`` or ``{}`` on it). False
+    means the loader's own count decides."""
+    return b"\n" + b" " * (2 * MAX_JSON_DEPTH) not in data
 
 
 def parse(data: bytes, *, source: Path) -> tuple[Project, int]:
@@ -101,6 +113,11 @@ def parse(data: bytes, *, source: Path) -> tuple[Project, int]:
     if depth > MAX_JSON_DEPTH:
         raise ProjectError(f"the JSON nests {depth} levels deep; a project document nests at most {MAX_JSON_DEPTH} "
                            "(restore a copy from backups/)", path=source)
+    return _decode(data, source=source)
+
+
+def _decode(data: bytes, *, source: Path) -> tuple[Project, int]:
+    """``parse`` after the size and depth checks: JSON, upgrade, validation."""
     try:
         raw: Any = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
