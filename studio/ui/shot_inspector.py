@@ -287,6 +287,8 @@ class ShotInspector(QStackedWidget):
             self.seed_lock.setIcon(icon("lock" if shot.seed_locked else "unlock"))
             self.camera.setCurrentIndex(max(0, self.camera.findData(shot.camera)))
             self.backend.setCurrentIndex(max(0, self.backend.findData(shot.backend)))
+            if shot.backend == "diffusers":
+                self.refresh_models()
             if self.model.currentText() != (shot.model_id or ""):
                 self.model.setCurrentText(shot.model_id or "")
             path = None
@@ -301,6 +303,20 @@ class ShotInspector(QStackedWidget):
             self.cast.load(shot)
         finally:
             self._loading = False
+
+    def refresh_models(self) -> None:
+        """Offer the models in the store now (one downloaded since the panel opened, too); the text stays."""
+        wanted = ["", *known_model_ids()]
+        if [self.model.itemText(i) for i in range(self.model.count())] == wanted:
+            return
+        text = self.model.currentText()
+        self.model.blockSignals(True)
+        try:
+            self.model.clear()
+            self.model.addItems(wanted)
+            self.model.setCurrentText(text)
+        finally:
+            self.model.blockSignals(False)
 
     # --- widgets -> commands -------------------------------------------------------------------------------
     def _edit(self, field: str, value: object, *, typing: bool = False) -> None:
