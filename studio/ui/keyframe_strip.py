@@ -6,13 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
-    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -25,6 +22,7 @@ from studio.project.model import Keyframe
 
 from .icons import icon
 from .session import ProjectSession
+from .thumbnail_strip import ThumbnailStrip
 from .thumbnails import pixmap
 
 THUMB = QSize(160, 90)
@@ -36,43 +34,22 @@ def keyframe_caption(key: Keyframe, active: bool) -> str:
     return f"{'★ ' if active else ''}{made}\n{key.created_at[:16].replace('T', ' ')}"
 
 
-class KeyframeStrip(QStackedWidget):
+class KeyframeStrip(ThumbnailStrip):
     generateRequested = Signal(list)  # shot ids: the window queues their keyframes
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Select a shot to see its keyframes.", "Keyframes", THUMB, parent)
         self.session = session
         self.shot_id: str | None = None
-        self.hint = QLabel("Select a shot to see its keyframes.", self)
-        self.hint.setProperty("role", "hint")
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setWordWrap(True)
-        self.addWidget(self.hint)
-        page = QWidget(self)
-        layout = QHBoxLayout(page)
-        layout.setContentsMargins(4, 4, 4, 4)
-        self.list = QListWidget(page)
-        self.list.setViewMode(QListWidget.ViewMode.IconMode)
-        self.list.setFlow(QListWidget.Flow.LeftToRight)
-        self.list.setWrapping(False)
-        self.list.setIconSize(THUMB)
-        self.list.setGridSize(QSize(THUMB.width() + 16, THUMB.height() + 48))
-        self.list.setMovement(QListWidget.Movement.Static)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list.setAccessibleName("Keyframes")
-        layout.addWidget(self.list, 1)
-        buttons = QVBoxLayout()
-        self.generate_button = self._button(buttons, "generate", "Generate a new keyframe of this shot")
-        self.activate_button = self._button(buttons, "star", "Make the shot from this still")
-        self.compare_button = self._button(buttons, "compare", "Compare two selected keyframes side by side")
-        self.delete_button = self._button(buttons, "delete", "Delete the keyframe (undoable)")
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        self.stale = QLabel(page)
+        self.generate_button = self.tool_button("generate", "Generate a new keyframe of this shot")
+        self.activate_button = self.tool_button("star", "Make the shot from this still")
+        self.compare_button = self.tool_button("compare", "Compare two selected keyframes side by side")
+        self.delete_button = self.tool_button("delete", "Delete the keyframe (undoable)")
+        self.buttons.addStretch(1)
+        self.stale = QLabel(self.page)
         self.stale.setProperty("role", "hint")
         self.stale.setWordWrap(True)
-        self.addWidget(page)
-        buttons.addWidget(self.stale)
+        self.buttons.addWidget(self.stale)
         self.generate_button.clicked.connect(lambda: self.shot_id and self.generateRequested.emit([self.shot_id]))
         self.activate_button.clicked.connect(self.activate_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -82,14 +59,6 @@ class KeyframeStrip(QStackedWidget):
         session.selectionChanged.connect(self._on_selection)
         session.changed.connect(self._on_changed)
         self._on_selection(session.selected_shot_ids())
-
-    def _button(self, layout: QVBoxLayout, name: str, tip: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setIcon(icon(name))
-        button.setToolTip(tip)
-        button.setIconSize(QSize(20, 20))
-        layout.addWidget(button)
-        return button
 
     def shot(self) -> Shot | None:
         try:

@@ -5,13 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
-    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -21,6 +18,7 @@ from studio.project import Shot, StoryreelError, Take, commands
 
 from .icons import icon
 from .session import ProjectSession
+from .thumbnail_strip import ThumbnailStrip
 from .thumbnails import pixmap, take_image_path
 
 THUMB = QSize(160, 90)
@@ -35,41 +33,21 @@ def take_caption(take: Take, active: bool) -> str:
     return f"{star}seed {take.seed}{state}\n{model} · {made}"
 
 
-class TakesStrip(QStackedWidget):
+class TakesStrip(ThumbnailStrip):
     """A horizontal strip of the selected shot's takes. Double-click plays one; ★ sets the active take."""
 
     playRequested = Signal(str, str)  # shot id, take id
     compareRequested = Signal(str, str, str)  # shot id, take a, take b
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("Select a shot to see its takes. Generate one with Ctrl+G.", "Takes", THUMB, parent)
         self.session = session
         self.shot_id: str | None = None
-        self.hint = QLabel("Select a shot to see its takes. Generate one with Ctrl+G.", self)
-        self.hint.setProperty("role", "hint")
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.addWidget(self.hint)
-        page = QWidget(self)
-        layout = QHBoxLayout(page)
-        layout.setContentsMargins(4, 4, 4, 4)
-        self.list = QListWidget(page)
-        self.list.setViewMode(QListWidget.ViewMode.IconMode)
-        self.list.setFlow(QListWidget.Flow.LeftToRight)
-        self.list.setWrapping(False)
-        self.list.setIconSize(THUMB)
-        self.list.setGridSize(QSize(THUMB.width() + 16, THUMB.height() + 48))
-        self.list.setMovement(QListWidget.Movement.Static)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list.setAccessibleName("Takes")
-        layout.addWidget(self.list, 1)
-        buttons = QVBoxLayout()
-        self.activate_button = self._button(buttons, "star", "Use this take in the cut")
-        self.play_button = self._button(buttons, "play", "Play this take in the preview")
-        self.compare_button = self._button(buttons, "compare", "Compare two selected takes side by side")
-        self.delete_button = self._button(buttons, "delete", "Delete the take (undoable)")
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        self.addWidget(page)
+        self.activate_button = self.tool_button("star", "Use this take in the cut")
+        self.play_button = self.tool_button("play", "Play this take in the preview")
+        self.compare_button = self.tool_button("compare", "Compare two selected takes side by side")
+        self.delete_button = self.tool_button("delete", "Delete the take (undoable)")
+        self.buttons.addStretch(1)
         self.activate_button.clicked.connect(self.activate_selected)
         self.play_button.clicked.connect(self.play_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -79,14 +57,6 @@ class TakesStrip(QStackedWidget):
         session.selectionChanged.connect(self._on_selection)
         session.changed.connect(self._on_changed)
         self._on_selection(session.selected_shot_ids())
-
-    def _button(self, layout: QVBoxLayout, name: str, tip: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setIcon(icon(name))
-        button.setToolTip(tip)
-        button.setIconSize(QSize(20, 20))
-        layout.addWidget(button)
-        return button
 
     def shot(self) -> Shot | None:
         try:
