@@ -3,10 +3,7 @@ casting lands as one undoable step; the lines panel names both speakers of a joi
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
+import fake_elevenlabs as fake_server  # tests/support, on the test path
 import pytest
 from PySide6.QtCore import Qt
 
@@ -14,12 +11,6 @@ from studio.project import Character, Line, Shot
 from studio.project import commands as cmd
 
 from .test_editing import new_film
-
-_spec = importlib.util.spec_from_file_location("voice_fake_server", Path(__file__).parents[1] / "voice" / "conftest.py")
-assert _spec is not None and _spec.loader is not None
-fake_server = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = fake_server  # the voice tests' fake ElevenLabs server, loaded by path (dataclasses need it)
-_spec.loader.exec_module(fake_server)
 
 
 @pytest.fixture
