@@ -71,7 +71,8 @@ class StillStrip(QListWidget):
             self.filesDropped.emit(paths)
 
 
-def _placeholder(size: QSize, location: bool) -> QIcon:
+def _no_still_icon(size: QSize, location: bool) -> QIcon:
+    """What an element without a reference still shows: a person or a film icon on the panel's grey."""
     image = QPixmap(size)
     image.fill(QColor("#2a2d33"))
     painter = QPainter(image)
@@ -176,7 +177,7 @@ class ElementsPanel(QWidget):
                 thumb = self._still_icon(element.references[0], THUMB) if element.references else None
                 kind = "Location" if location else "Character"
                 detail = element.description.strip().splitlines()[0][:60] if element.description.strip() else ""
-                item = QListWidgetItem(thumb or _placeholder(THUMB, location),
+                item = QListWidgetItem(thumb or _no_still_icon(THUMB, location),
                                        f"{element.name}\n{kind} · {len(element.references)} still(s)"
                                        + (f" · {detail}" if detail else ""))
                 item.setData(ElementIdRole, element.id)
@@ -205,7 +206,7 @@ class ElementsPanel(QWidget):
                 self.description.setPlainText(element.description)
             self.stills.clear()
             for rel in element.references:
-                item = QListWidgetItem(self._still_icon(rel, STILL) or _placeholder(STILL, False), Path(rel).name)
+                item = QListWidgetItem(self._still_icon(rel, STILL) or _no_still_icon(STILL, False), Path(rel).name)
                 item.setData(PathRole, rel)
                 self.stills.addItem(item)
         finally:

@@ -8,6 +8,7 @@ a drag really changes something; an edit the model refuses simply does not happe
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -157,7 +158,7 @@ class Trim(Interaction):
             self.host.request_extend(origin.shot_id, beyond / self.host.session.project.fps)
 
 
-class _MoveClip(Interaction):
+class _MoveClip(Interaction, ABC):
     """A line or a music clip dragged along its track (its start snaps)."""
 
     cursor = Cursor.ClosedHandCursor
@@ -174,8 +175,9 @@ class _MoveClip(Interaction):
         frame = self.host.snap_frame(max(self.lowest, self.start_frame + self.delta(pos)), self.snaps)
         self.push_changed(frame, self.start_frame, lambda: self.command(frame))
 
+    @abstractmethod
     def command(self, frame: int) -> Command:
-        raise NotImplementedError
+        """The edit that places the clip at ``frame`` (each kind of clip says how)."""
 
 
 class MoveLine(_MoveClip):
