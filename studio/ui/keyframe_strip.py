@@ -16,17 +16,16 @@ from PySide6.QtWidgets import (
 )
 
 from studio.generation.keyframes import keyframe_stale_reason
-from studio.project import Shot, StoryreelError, commands
+from studio.project import StoryreelError, commands
 from studio.project.element_commands import RemoveKeyframe, set_active_keyframe
 from studio.project.model import Keyframe
 
 from .icons import icon
 from .session import ProjectSession
-from .thumbnail_strip import ThumbnailStrip
+from .thumbnail_strip import ItemIdRole, ThumbnailStrip
 from .thumbnails import pixmap
 
 THUMB = QSize(160, 90)
-KeyframeIdRole = Qt.ItemDataRole.UserRole + 1
 
 
 def keyframe_caption(key: Keyframe, active: bool) -> str:
@@ -35,12 +34,11 @@ def keyframe_caption(key: Keyframe, active: bool) -> str:
 
 
 class KeyframeStrip(ThumbnailStrip):
+    RELOAD_ON = ("shots", "takes", "cast", "project")  # the cast: a keyframe goes stale with its elements' stills
     generateRequested = Signal(list)  # shot ids: the window queues their keyframes
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
-        super().__init__("Select a shot to see its keyframes.", "Keyframes", THUMB, parent)
-        self.session = session
-        self.shot_id: str | None = None
+        super().__init__(session, "Select a shot to see its keyframes.", "Keyframes", THUMB, parent)
         self.generate_button = self.tool_button("generate", "Generate a new keyframe of this shot")
         self.activate_button = self.tool_button("star", "Make the shot from this still")
         self.compare_button = self.tool_button("compare", "Compare two selected keyframes side by side")
@@ -56,23 +54,7 @@ class KeyframeStrip(ThumbnailStrip):
         self.compare_button.clicked.connect(self.compare_selected)
         self.list.itemDoubleClicked.connect(lambda _item: self.activate_selected())
         self.list.itemSelectionChanged.connect(self._update_buttons)
-        session.selectionChanged.connect(self._on_selection)
-        session.changed.connect(self._on_changed)
-        self._on_selection(session.selected_shot_ids())
-
-    def shot(self) -> Shot | None:
-        try:
-            return self.session.project.shot(self.shot_id) if self.shot_id else None
-        except StoryreelError:
-            return None
-
-    def _on_selection(self, ids: list) -> None:
-        self.shot_id = ids[0] if ids else None
-        self.reload()
-
-    def _on_changed(self, kind: str, _ids: tuple) -> None:
-        if kind in ("shots", "takes", "cast", "project"):
-            self.reload()
+        self.follow_session()
 
     def reload(self) -> None:
         shot = self.shot()
@@ -94,21 +76,13 @@ class KeyframeStrip(ThumbnailStrip):
                 image = QPixmap(THUMB)
                 image.fill(QColor("#17191c"))
             item = QListWidgetItem(QIcon(image), keyframe_caption(key, key.id == shot.active_keyframe))
-            item.setData(KeyframeIdRole, key.id)
+            item.setData(ItemIdRole, key.id)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             self.list.addItem(item)
             item.setSelected(key.id in selected)
         stale = keyframe_stale_reason(self.session.project, shot)
         self.stale.setText(f"Stale: {stale}" if stale else "")
         self._update_buttons()
-
-    def selected_ids(self) -> list[str]:
-        return [item.data(KeyframeIdRole) for item in self.list.selectedItems()]
-
-    def select(self, keyframe_id: str) -> None:
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            item.setSelected(item.data(KeyframeIdRole) == keyframe_id)
 
     def _update_buttons(self) -> None:
         count = len(self.selected_ids())

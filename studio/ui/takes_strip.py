@@ -14,15 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.project import Shot, StoryreelError, Take, commands
+from studio.project import Take, commands
 
 from .icons import icon
 from .session import ProjectSession
-from .thumbnail_strip import ThumbnailStrip
+from .thumbnail_strip import ItemIdRole, ThumbnailStrip
 from .thumbnails import pixmap, take_image_path
 
 THUMB = QSize(160, 90)
-TakeIdRole = Qt.ItemDataRole.UserRole + 1
 
 
 def take_caption(take: Take, active: bool) -> str:
@@ -40,9 +39,7 @@ class TakesStrip(ThumbnailStrip):
     compareRequested = Signal(str, str, str)  # shot id, take a, take b
 
     def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
-        super().__init__("Select a shot to see its takes. Generate one with Ctrl+G.", "Takes", THUMB, parent)
-        self.session = session
-        self.shot_id: str | None = None
+        super().__init__(session, "Select a shot to see its takes. Generate one with Ctrl+G.", "Takes", THUMB, parent)
         self.activate_button = self.tool_button("star", "Use this take in the cut")
         self.play_button = self.tool_button("play", "Play this take in the preview")
         self.compare_button = self.tool_button("compare", "Compare two selected takes side by side")
@@ -54,23 +51,7 @@ class TakesStrip(ThumbnailStrip):
         self.compare_button.clicked.connect(self.compare_selected)
         self.list.itemDoubleClicked.connect(lambda _item: self.play_selected())
         self.list.itemSelectionChanged.connect(self._update_buttons)
-        session.selectionChanged.connect(self._on_selection)
-        session.changed.connect(self._on_changed)
-        self._on_selection(session.selected_shot_ids())
-
-    def shot(self) -> Shot | None:
-        try:
-            return self.session.project.shot(self.shot_id) if self.shot_id else None
-        except StoryreelError:
-            return None
-
-    def _on_selection(self, ids: list) -> None:
-        self.shot_id = ids[0] if ids else None
-        self.reload()
-
-    def _on_changed(self, kind: str, ids: tuple) -> None:
-        if kind in ("takes", "shots", "project"):
-            self.reload()
+        self.follow_session()
 
     def reload(self) -> None:
         shot = self.shot()
@@ -87,7 +68,7 @@ class TakesStrip(ThumbnailStrip):
         self.list.clear()
         for take in reversed(shot.takes):  # newest first
             item = QListWidgetItem(self._take_icon(take), take_caption(take, take.id == shot.active_take))
-            item.setData(TakeIdRole, take.id)
+            item.setData(ItemIdRole, take.id)
             item.setToolTip(f"{take.width}×{take.height} · {take.frame_count} frames at {take.fps:g} fps"
                             + (f"\n{take.error}" if take.error else ""))
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
@@ -107,12 +88,10 @@ class TakesStrip(ThumbnailStrip):
         return QIcon(image)
 
     def selected_take_ids(self) -> list[str]:
-        return [item.data(TakeIdRole) for item in self.list.selectedItems()]
+        return self.selected_ids()
 
     def select_take(self, take_id: str) -> None:
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            item.setSelected(item.data(TakeIdRole) == take_id)
+        self.select(take_id)
 
     def _update_buttons(self) -> None:
         count = len(self.selected_take_ids())
