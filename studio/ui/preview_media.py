@@ -1,8 +1,8 @@
 """QtMultimedia for the preview: one QMediaPlayer drawing into a QGraphicsVideoItem (a QVideoWidget would grab
 blank), kept on the take and source position that the film's frame needs.
 
-Where QtMultimedia cannot load or fails, the preview draws decoded frames instead (``multimedia_available``
-says why not); cards and transitions are always drawn as frames.
+Where QtMultimedia cannot load, fails, or has no screen (the offscreen platform), the preview draws decoded frames
+instead (``multimedia_available`` says why not); cards and transitions are always drawn as frames.
 """
 
 from __future__ import annotations
@@ -16,7 +16,13 @@ from studio.timeline.playback_sequence import Piece
 
 
 def multimedia_available() -> tuple[bool, str]:
-    """(usable, why not): QtMultimedia imports and has an audio output or at least a video path."""
+    """(usable, why not): there is a screen to show video on, and QtMultimedia imports."""
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.platformName() == "offscreen":
+        # Video items draw nothing offscreen (headless runs, tests): decoded frames are the only picture there,
+        # and an idle media player would only spend decoder threads on clips nobody sees.
+        return False, "there is no screen to play video on (offscreen)"
     try:
         from PySide6.QtMultimedia import QMediaDevices, QMediaPlayer  # noqa: F401
     except ImportError as exc:  # e.g. libpulse missing: the Qt module itself cannot load

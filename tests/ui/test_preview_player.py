@@ -47,6 +47,17 @@ def test_fallback_shows_frames_of_the_take(qtbot, session):
     assert "00:00:00:00" in player.timecode.text()
 
 
+def test_without_a_screen_the_preview_draws_frames_and_says_why(qtbot, session):
+    # Offscreen (headless runs, this tier), a video item draws nothing: the preview must not start a media player.
+    player = make_player(qtbot, session)
+    assert player.media is None and player.is_fallback
+    assert "no screen" in player.notice.text() and player.notice.isVisible()
+    shot = session.project.shots[1]
+    player.play_take(shot.id, shot.active_take)
+    player.pause()
+    assert close_to(centre_colour(player), fixtures.COLOURS[1])  # the picture is there all the same
+
+
 def test_cut_preview_follows_the_playhead_and_switches_shots(qtbot, session):
     player = make_player(qtbot, session, use_multimedia=False)
     session.set_playhead(60)  # inside shot 2 (48..96)
