@@ -3,7 +3,7 @@
 This is the one rule for positions. The editor's timeline and preview draw it, and the cut plan
 (``studio.cut.plan``) only rescales it to the output rate, so frame N in the editor is frame N of the export:
 the title cards come first, then the shots (crossfades overlap the shot before), then the credits. A line
-sits at its shot's start plus its offset; a music clip's ``start_frame`` counts from the first shot.
+sits at its shot's start plus its offset, a shot's sound under the shot; a music clip's ``start_frame`` counts from the first shot.
 """
 
 from __future__ import annotations
@@ -88,6 +88,19 @@ class MusicSpan:
 
 
 @dataclass(frozen=True)
+class SoundSpan:
+    """A shot's active sound take, under the shot: the mix fits it to the shot's length (looped or cut)."""
+
+    shot_id: str
+    start: int
+    duration: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.duration
+
+
+@dataclass(frozen=True)
 class TimelineLayout:
     fps: int
     total: int  # frames of the whole film: titles + shots + credits
@@ -98,6 +111,7 @@ class TimelineLayout:
     lines: list[LineSpan]
     music: list[MusicSpan]
     voice_lanes: int
+    sounds: tuple[SoundSpan, ...] = ()
 
     @property
     def shots_end(self) -> int:
@@ -212,6 +226,7 @@ def compute_layout(project: Project) -> TimelineLayout:
     transitions = [t for i, s in enumerate(project.shots) if (t := transition_span(s, starts[s.id], i))]
 
     cards: list[CardSpan] = []
+    sounds: list[SoundSpan] = []
     cursor = 0
     for card in (c for c in project.cards if c.position == "title"):
         cards.append(CardSpan(card.id, "title", card_text(project, card.text), cursor, card.duration_frames))
@@ -219,6 +234,8 @@ def compute_layout(project: Project) -> TimelineLayout:
     for span, shot in zip(shots, project.shots, strict=True):
         if not has_picture(shot):
             cards.append(CardSpan(f"story:{shot.id}", "story", shot.prompt, span.start, span.duration, shot.id))
+        if shot.sound_takes and (sound := shot.active_sound()) is not None and sound.status == "ready":
+            sounds.append(SoundSpan(shot.id, span.start, span.duration))
     cursor = shots_end
     for card in (c for c in project.cards if c.position == "credits"):
         cards.append(CardSpan(card.id, "credits", card_text(project, card.text), cursor, card.duration_frames))
@@ -249,7 +266,8 @@ def compute_layout(project: Project) -> TimelineLayout:
         start = lead + clip.start_frame
         end = total if clip.duration_frames is None else min(total, start + clip.duration_frames)
         music.append(MusicSpan(clip.id, start, max(0, end - start)))
-    return TimelineLayout(project.fps, total, lead, shots, transitions, cards, lines, music, max(1, used_lanes))
+    return TimelineLayout(project.fps, total, lead, shots, transitions, cards, lines, music, max(1, used_lanes),
+                          tuple(sounds))
 
 
 def card_fade_frames(frames: int) -> int:

@@ -7,6 +7,7 @@ import pytest
 
 from studio.project import Card, Line, MusicClip, Project, Shot, Take, Transition
 from studio.project.commands import SetFields
+from studio.project.model import SoundTake
 from studio.timeline.edits import move_line_command, move_music_command
 from studio.timeline.layout import compute_layout, film_frames
 from studio.timeline.playback_sequence import cut_sequence
@@ -51,6 +52,17 @@ def test_lines_follow_their_shot_and_music_counts_from_the_first_shot(project):
     assert layout.lines[0].start == 48 + 5  # shot B's film start + the line's offset
     music = layout.music[0]
     assert (music.start, music.end) == (12 + 10, layout.total)  # an open-ended clip plays to the film's end
+
+
+def test_a_shot_sound_sits_under_its_shot_once_it_is_ready(project):
+    a, b, c = project.shots
+    a.sound_takes.append(SoundTake(media="media/sounds/a.wav", status="ready"))
+    a.active_sound_take = a.sound_takes[0].id
+    b.sound_takes.append(SoundTake(media="media/sounds/b.wav", status="failed"))
+    b.active_sound_take = b.sound_takes[0].id
+    c.sound_takes.append(SoundTake(media="media/sounds/c.wav"))  # made, but not chosen: the mix leaves it out
+    layout = compute_layout(project)
+    assert [(s.shot_id, s.start, s.end) for s in layout.sounds] == [(a.id, 12, 60)]
 
 
 def test_transitions_in_film_frames(project):

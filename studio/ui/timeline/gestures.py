@@ -83,7 +83,7 @@ class TimelineGestures:
                         return "clip", item, "right"
         for item in items:
             kind = getattr(item, "kind", None)
-            if kind in ("clip", "transition", "line", "music", "card"):
+            if kind in ("clip", "transition", "line", "sound", "music", "card"):
                 return kind, item, ""
         return "", None, ""
 
@@ -124,7 +124,7 @@ class TimelineGestures:
         except nle_edits.EditRefused as exc:
             view.say(str(exc))
             return None
-        if kind == "transition":
+        if kind in ("transition", "sound"):
             session.select_shots([item.shot_id])
         elif kind == "card":
             view.scene_items.select_card(item.card_id)

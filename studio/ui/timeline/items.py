@@ -330,15 +330,17 @@ class LineItem(_BoxItem):
                              _elide(painter, self.label, rect.width() - 6))
 
 
-class MusicItem(_BoxItem):
-    kind = "music"
+class _AudioClipItem(_BoxItem):
+    """A clip on an audio track: a rounded box in the track's colour, its waveform and a label."""
 
-    def __init__(self, clip_id: str, peaks: PeakSource) -> None:
-        super().__init__(10, style.MUSIC_H - 4)
-        self.clip_id = clip_id
+    colour = style.MUSIC
+
+    def __init__(self, height: float, peaks: PeakSource) -> None:
+        super().__init__(10, height)
         self.label = ""
         self._peak_source = peaks
         self.audio: str | None = None
+        self.selected = False
         self.setZValue(2)
 
     def set_content(self, *, label: str, peaks: str | None, tooltip: str) -> None:
@@ -347,10 +349,15 @@ class MusicItem(_BoxItem):
             self.update()
         self.setToolTip(tooltip)
 
+    def set_selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self.selected = selected
+            self.update()
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         rect = QRectF(0.5, 0.5, self._w - 1, self._h - 1)
-        painter.setBrush(style.MUSIC)
-        painter.setPen(QPen(style.MUSIC.lighter(150), 1))
+        painter.setBrush(self.colour)
+        painter.setPen(QPen(style.SELECTION if self.selected else self.colour.lighter(150), 2 if self.selected else 1))
         painter.drawRoundedRect(rect, 3, 3)
         peaks = self._peak_source(self.audio) if self.audio else None
         _draw_waveform(painter, rect, peaks, self._w, QPen(QColor(255, 255, 255, 120), 1))
@@ -359,6 +366,25 @@ class MusicItem(_BoxItem):
         painter.drawText(QRectF(rect.left() + 4, rect.top(), rect.width() - 6, 13),
                          Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                          _elide(painter, self.label, rect.width() - 6))
+
+
+class MusicItem(_AudioClipItem):
+    kind = "music"
+
+    def __init__(self, clip_id: str, peaks: PeakSource) -> None:
+        super().__init__(style.MUSIC_H - 4, peaks)
+        self.clip_id = clip_id
+
+
+class SoundItem(_AudioClipItem):
+    """A shot's sound under the shot; picking it picks the shot (its sound prompt is in the inspector)."""
+
+    kind = "sound"
+    colour = style.SOUND
+
+    def __init__(self, shot_id: str, peaks: PeakSource) -> None:
+        super().__init__(style.SOUND_H - 4, peaks)
+        self.shot_id = shot_id
 
 
 class PlayheadItem(QGraphicsItem):

@@ -1,6 +1,5 @@
-"""The timeline scene's items — clips, transitions, title/credits cards, voice lines, music, markers and the
-cut's I/O range — kept by id and
-brought in line with the layout. A sync reuses each item and only moves/resizes it, repainting labels only for
+"""The timeline scene's items — clips, transitions, title/credits cards, voice lines, shot sounds, music,
+markers and the cut's I/O range — kept by id and brought in line with the layout. A sync reuses each item and only moves/resizes it, repainting labels only for
 what changed, so a drag keeps its item and 500 shots re-lay out in a few milliseconds."""
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from studio.timeline.layout import TimelineLayout, film_frames
 
 from . import style
 from .filmstrip import FilmstripCache
-from .items import CardItem, ClipItem, LineItem, MusicItem, TransitionItem
+from .items import CardItem, ClipItem, LineItem, MusicItem, SoundItem, TransitionItem
 from .mark_items import MarkerItem, RangeItem
 from .timecode import format_duration
 from .track_geometry import TrackGeometry
@@ -37,6 +36,7 @@ class SceneItems:
         self.transitions: dict[str, TransitionItem] = {}
         self.lines: dict[str, LineItem] = {}
         self.music: dict[str, MusicItem] = {}
+        self.sounds: dict[str, SoundItem] = {}  # by "sound:<shot id>", so their placings never meet the clips'
         self.cards: dict[str, CardItem] = {}
         self.markers: dict[str, MarkerItem] = {}
         self.range_item = RangeItem()
@@ -84,6 +84,7 @@ class SceneItems:
         self._sync_clips(project, layout, geometry, full, dirty)
         self._sync_cards(layout, geometry)
         self._sync_lines(project, layout, geometry, full, dirty)
+        self._sync_sounds(project, layout, geometry, full, dirty)
         self._sync_music(project, layout, geometry)
         self.sync_marks(project, geometry)
 
@@ -219,6 +220,29 @@ class SceneItems:
                                      "anchor it there")
         self._drop_missing(self.lines, alive)
 
+    def _sync_sounds(self, project, layout: TimelineLayout, geometry: TrackGeometry, full: bool,
+                     dirty: set[str]) -> None:
+        ppf, top = geometry.px_per_frame, geometry.sound_top()
+        alive = set()
+        for span in layout.sounds:
+            key = f"sound:{span.shot_id}"
+            alive.add(key)
+            fresh = key not in self.sounds
+            item = self._reuse(self.sounds, key, lambda _key, shot_id=span.shot_id: SoundItem(shot_id, self.peaks_for))
+            item.set_geometry(span.start * ppf, top + 2, span.duration * ppf, style.SOUND_H - 4)
+            if not (fresh or full or span.shot_id in dirty):
+                continue
+            shot = project.shot(span.shot_id)
+            take = shot.active_sound()
+            made = "offline ambience" if take.provider == "offline" else "ElevenLabs sound effect"
+            layers = f" ({', '.join(take.layers)})" if take.layers else ""
+            item.set_content(label=f"{shot.sound_prompt or take.prompt}   {shot.sound_gain_db:+.1f} dB",
+                             peaks=take.media,
+                             tooltip=f"Sound: {shot.sound_prompt or take.prompt}\n{made}{layers}, "
+                                     f"{shot.sound_gain_db:+.1f} dB; ducks under the lines and fades at cuts\n"
+                                     "Click to pick its shot (the inspector holds its prompt and level)")
+        self._drop_missing(self.sounds, alive)
+
     def _sync_music(self, project, layout: TimelineLayout, geometry: TrackGeometry) -> None:
         ppf, top = geometry.px_per_frame, geometry.music_top()
         clips = {clip.id: clip for clip in project.music}
@@ -251,3 +275,5 @@ class SceneItems:
             self.select_card(None)
         for shot_id, item in self.clips.items():
             item.set_selected(shot_id in chosen)
+        for item in self.sounds.values():
+            item.set_selected(item.shot_id in chosen)

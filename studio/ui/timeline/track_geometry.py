@@ -27,19 +27,22 @@ class TrackGeometry:
     def voice_height(self) -> float:
         return self.voice_lanes * style.VOICE_LANE_H
 
-    def music_top(self) -> float:
+    def sound_top(self) -> float:
         return self.voice_top() + self.voice_height() + style.TRACK_GAP
+
+    def music_top(self) -> float:
+        return self.sound_top() + style.SOUND_H + style.TRACK_GAP
 
     def scene_height(self) -> float:
         return self.music_top() + style.MUSIC_H + style.TRACK_GAP
 
     def track_rows(self) -> list[tuple[str, float, float]]:
-        """(name, top, height) of the video, voice and music tracks."""
+        """(name, top, height) of the video, voice, sound and music tracks."""
         return [("VIDEO", self.video_top(), style.VIDEO_H), ("VOICE", self.voice_top(), self.voice_height()),
-                ("MUSIC", self.music_top(), style.MUSIC_H)]
+                ("SOUND", self.sound_top(), style.SOUND_H), ("MUSIC", self.music_top(), style.MUSIC_H)]
 
     def track_middle(self, track: str, lane: int = 0) -> float:
-        """The y through the middle of a track ('ruler', 'video', 'voice' with its lane, 'music')."""
+        """The y through the middle of a track ('ruler', 'video', 'voice' with its lane, 'sound', 'music')."""
         return {"ruler": style.RULER_H / 2, "video": self.video_top() + style.VIDEO_H / 2,
                 "voice": self.voice_top() + lane * style.VOICE_LANE_H + style.VOICE_LANE_H / 2,
-                "music": self.music_top() + style.MUSIC_H / 2}[track]
+                "sound": self.sound_top() + style.SOUND_H / 2, "music": self.music_top() + style.MUSIC_H / 2}[track]

@@ -23,7 +23,7 @@ from . import style
 from .filmstrip import FilmstripCache
 from .gestures import TimelineGestures
 from .interactions import TOOL_CURSORS
-from .items import CardItem, ClipItem, LineItem, PlayheadItem
+from .items import CardItem, ClipItem, LineItem, PlayheadItem, SoundItem
 from .mark_items import RubberBandItem
 from .ruler import RulerItem
 from .scene_items import SceneItems
@@ -215,7 +215,8 @@ class TimelineView(QGraphicsView):
         return self.track_geometry.track_rows()
 
     def viewport_point(self, frame: float, track: str, lane: int = 0) -> QPoint:
-        """Viewport coordinates of ``frame`` on a track ('ruler', 'video', 'voice', 'music') — for tests/tools."""
+        """Viewport coordinates of ``frame`` on a track ('ruler', 'video', 'voice', 'sound', 'music'), for tests
+        and tools."""
         return self.mapFromScene(QPointF(self.x_for_frame(frame), self.track_geometry.track_middle(track, lane)))
 
     def clip_item(self, shot_id: str) -> ClipItem:
@@ -223,6 +224,10 @@ class TimelineView(QGraphicsView):
 
     def line_item(self, line_id: str) -> LineItem:
         return self.scene_items.lines[line_id]
+
+    def sound_item(self, shot_id: str) -> SoundItem | None:
+        """The shot's sound on the sound track (None while it has no ready sound take)."""
+        return self.scene_items.sounds.get(f"sound:{shot_id}")
 
     def card_item(self, card_id: str) -> CardItem:
         return self.scene_items.cards[card_id]
