@@ -7,11 +7,11 @@ from pathlib import Path
 
 from studio.project import ProjectDocument, store
 from studio.project.element_commands import AddElement, RemoveElement, edit_element
-from studio.project.lora_file import check_lora_file
-from studio.project.model import Character, Location, LoraRef, Project
+from studio.project.model import Character, Location, Project
 from studio.project.reference_image import check_reference_image
 
 from .common import UsageError, open_document, print_json
+from .lora_options import import_loras
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,20 +50,6 @@ def _element_options(parser: argparse.ArgumentParser) -> None:
                         help="a LoRA carrying its look, at a strength (default 1.0; repeat for more)")
 
 
-def _lora(text: str) -> tuple[Path, float]:
-    """FILE or FILE:STRENGTH (a path may hold ':' itself: only a number after the last one is a strength)."""
-    path, _, tail = text.rpartition(":")
-    try:
-        strength = float(tail) if path else 1.0
-    except ValueError:
-        path, strength = text, 1.0
-    if not path:
-        path = text
-    if not -4 <= strength <= 4:
-        raise UsageError(f"--lora {text}: the strength must be between -4 and 4")
-    return Path(path), strength
-
-
 def _values(args: argparse.Namespace, document: ProjectDocument) -> dict[str, object]:
     """The element fields the options ask for, with their files checked and copied into the bundle."""
     assert document.bundle is not None
@@ -76,13 +62,7 @@ def _values(args: argparse.Namespace, document: ProjectDocument) -> dict[str, ob
         values["references"] = [store.import_media(document.bundle, Path(image), subfolder="elements")
                                 for image in args.ref]
     if args.lora is not None:
-        loras = []
-        for text in args.lora:
-            path, strength = _lora(text)
-            _real, digest = check_lora_file(path)
-            loras.append(LoraRef(path=store.import_media(document.bundle, path, subfolder="loras"),
-                                 strength=strength, sha256=digest))
-        values["loras"] = loras
+        values["loras"] = import_loras(document.bundle, args.lora)
     return values
 
 

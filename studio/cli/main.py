@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "studio.cli.project_commands",  # new, shot, line, info
     "studio.cli.cast_commands",  # cast add, list, edit, rm
     "studio.cli.cast_voice_command",  # cast voice (after cast_commands: it joins their `cast`)
+    "studio.cli.style_command",  # style
     "studio.cli.import_command",  # import
     "studio.cli.import_edit_command",  # import-edit
     "studio.cli.generate_commands",  # generate

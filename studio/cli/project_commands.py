@@ -320,6 +320,7 @@ def info_command(args: argparse.Namespace) -> int:
         "keyframes": sum(len(s.keyframes) for s in project.shots),
         "shots_without_keyframe": sum(1 for s in project.shots if s.active_keyframe is None),
         "music": len(project.music),
+        "style_loras": [f"{lora.path}:{lora.strength:g}" for lora in project.style_loras],
         "total_frames": total, "total_seconds": round(total / project.fps, 3),
         "offline_media": report.offline, "upgraded_from": report.upgraded_from,
     }
@@ -330,6 +331,8 @@ def info_command(args: argparse.Namespace) -> int:
     print(f"  {data['shots']} shots, {data['takes']} takes ({data['shots_without_take']} shots without a take)")
     print(f"  {data['lines']} lines ({data['lines_without_audio']} without audio), cast: {', '.join(data['cast']) or 'none'}")
     print(f"  {data['music']} music clip(s); running time {seconds(total, project.fps)} ({total} frames)")
+    if project.style_loras:
+        print(f"  style LoRAs: {', '.join(data['style_loras'])}")  # type: ignore[arg-type]
     if report.offline:
         print(f"  offline media ({len(report.offline)}): {', '.join(report.offline[:5])}")
     return 0

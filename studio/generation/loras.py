@@ -1,4 +1,5 @@
-"""The LoRA adapters a shot's generation applies: each of its elements' LoRAs (``Element.loras``) at its strength.
+"""The LoRA adapters a shot's generation applies: the project's style LoRAs (``Project.style_loras``), then each of
+its elements' LoRAs (``Element.loras``), each at its strength.
 
 Requests carry them as (file, sha256, strength) (``GenerationRequest.with_loras``); the animatic draws without
 weights, so its requests carry none and keep their keys. A LoRA file that left the bundle is a clear error.
@@ -17,17 +18,20 @@ from .elements import shot_elements
 
 
 def shot_loras(project: Project, shot: Shot, bundle: Path) -> list[tuple[Path, float, str]]:
-    """(file in the bundle, strength, sha256 recorded at import, '' if none) of each LoRA of the shot's elements."""
+    """(file in the bundle, strength, sha256 recorded at import, '' if none) of the project's style LoRAs and each
+    LoRA of the shot's elements."""
+    owners = [("The project's style", project.style_loras)]
+    owners += [(f"{element.name}'s", element.loras) for element in shot_elements(project, shot)]
     loras = []
-    for element in shot_elements(project, shot):
-        for lora in element.loras:
+    for owner, refs in owners:
+        for lora in refs:
             try:
                 path = resolve_media(Path(bundle), lora.path)
             except ProjectError as exc:
-                raise RequestError(f"{element.name}'s LoRA {lora.path} cannot be used: {exc}") from exc
+                raise RequestError(f"{owner} LoRA {lora.path} cannot be used: {exc}") from exc
             if not path.is_file():
-                raise RequestError(f"{element.name}'s LoRA {lora.path} is missing from the project folder; add it "
-                                 "again or take it off")
+                raise RequestError(f"{owner} LoRA {lora.path} is missing from the project folder; add it "
+                                   "again or take it off")
             loras.append((path, lora.strength, lora.sha256))
     return loras
 

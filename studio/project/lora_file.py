@@ -14,6 +14,8 @@ from pathlib import Path
 from engine.request import file_sha256
 
 from .bounded_files import InputFileError, checked_regular_file
+from .model import LoraRef
+from .store import import_media
 
 MAX_LORA_BYTES = 4 * 2**30
 MAX_HEADER_BYTES = 100 * 2**20  # safetensors' own limit
@@ -40,3 +42,9 @@ def check_lora_file(path: Path | str) -> tuple[Path, str]:
     if not any("lora" in name.lower() for name in names):
         raise InputFileError(f"holds {len(names)} tensors but no LoRA weights (no 'lora' in their names)", path=path)
     return real, file_sha256(real)
+
+
+def import_lora(bundle: Path | str, path: Path | str, strength: float = 1.0) -> LoraRef:
+    """Check ``path`` as a LoRA file and copy it into the bundle's media/loras/: the reference a project keeps."""
+    _real, digest = check_lora_file(path)
+    return LoraRef(path=import_media(bundle, Path(path), subfolder="loras"), strength=strength, sha256=digest)

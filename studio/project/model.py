@@ -491,6 +491,8 @@ class Project(Doc):
     music: list[MusicClip] = Field(default_factory=list)
     cards: list[Card] = Field(default_factory=list)
     markers: list[Marker] = Field(default_factory=list)  # older files have none: no schema upgrade needed
+    # The film's look: LoRAs every generated shot and keyframe applies before its elements' own (older files have none).
+    style_loras: list[LoraRef] = Field(default_factory=list, max_length=8)
     engine: EngineSettings = Field(default_factory=EngineSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     metadata: dict[str, Any] = Field(default_factory=dict)

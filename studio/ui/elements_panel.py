@@ -1,8 +1,9 @@
 """Cast & Locations: the characters and places shots name, each with a description and reference stills.
 
 The list on top (a thumbnail of each one's first still), the selected one's sheet below: its description
-(models read it in every shot it is in) and its reference stills (add, remove, drop image files on the strip).
-Every edit is one undo step; the stills are copied into the project folder.
+(models read it in every shot it is in), its reference stills (add, remove, drop image files on the strip) and its
+LoRAs; at the bottom the film's style LoRAs. Every edit is one undo step; stills and LoRAs are copied into the
+project folder.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -25,11 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from studio.project import StoryreelError, store
+from studio.project.commands import SetFields
 from studio.project.element_commands import AddElement, RemoveElement, edit_element
 from studio.project.model import Character, Location
 from studio.project.reference_image import check_reference_image
 
+from .file_drop import FileDropList
 from .icons import icon
+from .lora_list import LoraList
 from .session import ProjectSession
 from .thumbnails import pixmap
 
@@ -40,10 +44,8 @@ STILL = QSize(112, 84)
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff)"
 
 
-class StillStrip(QListWidget):
+class StillStrip(FileDropList):
     """The reference stills of one element; image files dropped on it are added."""
-
-    filesDropped = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,22 +55,7 @@ class StillStrip(QListWidget):
         self.setIconSize(STILL)
         self.setFixedHeight(STILL.height() + 30)
         self.setMovement(QListWidget.Movement.Static)
-        self.setAcceptDrops(True)
         self.setAccessibleName("Reference stills")
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        if paths:
-            event.acceptProposedAction()
-            self.filesDropped.emit(paths)
 
 
 def _no_still_icon(size: QSize, location: bool) -> QIcon:
@@ -125,12 +112,18 @@ class ElementsPanel(QWidget):
         buttons.addWidget(self.remove_still_button)
         buttons.addStretch(1)
         sheet.addLayout(buttons)
+        self.loras = LoraList(session, "LoRAs", "Adapters that carry this one's look, applied in every shot it is "
+                              "in (image and video models; the animatic has no weights to apply them to)", self.sheet)
+        sheet.addWidget(self.loras)
         layout.addWidget(self.sheet)
         self.hint = QLabel("Add the characters and places of your film: describe each once, give them reference "
                            "stills, and name them in shots (or write @Name in a prompt).", self)
         self.hint.setWordWrap(True)
         self.hint.setProperty("role", "hint")
         layout.addWidget(self.hint)
+        self.style_loras = LoraList(session, "Film style LoRAs", "Adapters for the look of the whole film: every "
+                                    "generated keyframe and take applies them, before its cast's own", self)
+        layout.addWidget(self.style_loras)
 
         self.add_character_button.clicked.connect(lambda: self.add_element("character"))
         self.add_location_button.clicked.connect(lambda: self.add_element("location"))
@@ -142,6 +135,10 @@ class ElementsPanel(QWidget):
         self.remove_still_button.clicked.connect(self.remove_selected_still)
         self.stills.filesDropped.connect(lambda paths: [self.add_reference(p) for p in paths])
         self.stills.itemSelectionChanged.connect(self._update_buttons)
+        self.loras.edited.connect(self._element_loras_edited)
+        self.style_loras.edited.connect(self._style_loras_edited)
+        for loras in (self.loras, self.style_loras):
+            loras.message.connect(self.message)
         session.changed.connect(self._on_changed)
         self.reload()
 
@@ -189,6 +186,7 @@ class ElementsPanel(QWidget):
         finally:
             self.list.blockSignals(False)
             self._loading = False
+        self.style_loras.set_loras(self.session.project.style_loras)
         self._load_sheet()
 
     def _load_sheet(self) -> None:
@@ -209,6 +207,7 @@ class ElementsPanel(QWidget):
                 item = QListWidgetItem(self._still_icon(rel, STILL) or _no_still_icon(STILL, False), Path(rel).name)
                 item.setData(PathRole, rel)
                 self.stills.addItem(item)
+            self.loras.set_loras(element.loras)
         finally:
             self._loading = False
         self._update_buttons()
@@ -283,3 +282,15 @@ class ElementsPanel(QWidget):
         if element is None or not chosen:
             return
         self.session.push(edit_element(element.id, references=[r for r in element.references if r not in chosen]))
+
+    def _element_loras_edited(self, loras: list, merge_key: str) -> None:
+        element = self.element()
+        if element is None:
+            return
+        command = edit_element(element.id, loras=loras)
+        command.merge_key = f"{merge_key}:{element.id}" if merge_key else None
+        self.session.push(command)
+
+    def _style_loras_edited(self, loras: list, merge_key: str) -> None:
+        self.session.push(SetFields("project", (), {"style_loras": loras}, text="Set the film's style LoRAs",
+                                    merge_key=merge_key or None))

@@ -46,6 +46,38 @@ def test_a_cast_lora_makes_the_keyframe_and_is_recorded(cli, tmp_path: Path, tmp
     assert len(store.load(bundle)[0].shots[0].keyframes) == 1  # nothing lost, nothing half-made
 
 
+def test_the_projects_style_lora_comes_before_the_casts_in_every_keyframe(cli, tmp_path: Path,
+                                                                         tmp_path_factory) -> None:
+    import tiny_image_models  # tests/support
+    import tiny_loras
+
+    models = tiny_image_models.ensure_tiny_image_models(tmp_path_factory.getbasetemp() / "tiny-image-models")
+    style = tiny_loras.build_tiny_lora(models["sd"], tmp_path / "ink-wash.safetensors", seed=5)
+    keeper = tiny_loras.build_tiny_lora(models["sd"], tmp_path / "keeper.safetensors", seed=3)
+    bundle = tmp_path / "film.storyreel"
+    _ok(cli("new", str(bundle), "--size", "128x72"))
+    assert "no style LoRAs" in _ok(cli("style", str(bundle)))
+    not_a_lora = tmp_path / "notes.safetensors"
+    not_a_lora.write_bytes(b"not a safetensors file")
+    refused = cli("style", str(bundle), "--lora", str(not_a_lora))
+    assert refused.returncode != 0 and "notes.safetensors" in refused.stderr, refused.stderr
+    assert store.load(bundle)[0].style_loras == []  # nothing half-set
+
+    _ok(cli("style", str(bundle), "--lora", f"{style}:0.6"))
+    _ok(cli("cast", "add", str(bundle), "Keeper", "--lora", str(keeper)))
+    _ok(cli("shot", "add", str(bundle), "--prompt", "@Keeper at the lamp"))
+    _ok(cli("keyframe", str(bundle), "--model", str(models["sd"]), "--takes", "1"))
+    project = store.load(bundle)[0]
+    assert [lora.strength for lora in project.style_loras] == [0.6]
+    recorded = GenerationRequest.from_dict(read_still_metadata(bundle / project.shots[0].keyframes[0].media)["request"])
+    assert [(Path(p).name, sha, k) for p, sha, k in recorded.loras] == [
+        ("ink-wash.safetensors", file_sha256(style), 0.6), ("keeper.safetensors", file_sha256(keeper), 1.0)]
+    assert '"strength": 0.6' in _ok(cli("style", str(bundle), "--json"))
+
+    _ok(cli("style", str(bundle), "--clear"))
+    assert store.load(bundle)[0].style_loras == []
+    assert '"style_loras": []' in _ok(cli("info", str(bundle), "--json"))
+
 
 def _shot(bundle: Path):
     project = store.load(bundle)[0]

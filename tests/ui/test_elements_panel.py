@@ -63,3 +63,67 @@ def test_add_describe_and_cast_elements_by_mouse_and_keyboard(qtbot, make_window
     panel.select(project.locations[0].id)
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
     assert project.locations == []
+
+
+def _drop_files(qtbot, widget, paths: list[Path]) -> None:
+    """Drop files from the desktop on ``widget``, as a file manager does (enter, move, drop)."""
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    at = QPointF(widget.rect().center())
+    action, buttons, mods = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for event in (QDragEnterEvent(at, action, mime, buttons, mods),
+                  QDragMoveEvent(at, action, mime, buttons, mods),
+                  QDropEvent(at, action, mime, buttons, mods)):
+        QApplication.sendEvent(widget, event)
+
+
+def _lora_file(path: Path) -> Path:
+    import torch
+    from safetensors.torch import save_file
+
+    save_file({"unet.up.lora_A.weight": torch.zeros(4, 2), "unet.up.lora_B.weight": torch.zeros(2, 4)}, str(path))
+    return path
+
+
+def test_loras_of_an_element_and_of_the_film_by_drop_and_keyboard(qtbot, make_window, tmp_path: Path) -> None:
+    window = make_window()
+    bundle = new_film(window, tmp_path)
+    panel = window.panels["elements"]
+    qtbot.keyClicks(panel.name, "Keeper")
+    qtbot.mouseClick(panel.add_character_button, Qt.MouseButton.LeftButton)
+    project = window.session.project
+    keeper = project.cast[0]
+
+    # A character's LoRA: dropped on its list, copied into the project, strength typed, one undo step each.
+    _drop_files(qtbot, panel.loras.list.viewport(), [_lora_file(tmp_path / "keeper.safetensors")])
+    assert [Path(lora.path).name for lora in keeper.loras] == ["keeper.safetensors"]
+    assert (bundle / keeper.loras[0].path).is_file() and len(keeper.loras[0].sha256) == 64
+    assert panel.loras.list.count() == 1 and panel.loras.strength.isEnabled()
+    panel.loras.strength.setFocus()
+    panel.loras.strength.selectAll()
+    qtbot.keyClicks(panel.loras.strength, "0.7")
+    qtbot.keyClick(panel.loras.strength, Qt.Key.Key_Return)
+    assert keeper.loras[0].strength == 0.7 and "×0.7" in panel.loras.list.item(0).text()
+
+    notes = tmp_path / "notes.safetensors"
+    notes.write_text("not weights")
+    _drop_files(qtbot, panel.loras.list.viewport(), [notes])
+    assert len(keeper.loras) == 1 and "notes.safetensors" in window.statusBar().currentMessage()
+
+    # The film's style LoRA, below the list: every generated shot applies it.
+    _drop_files(qtbot, panel.style_loras.list.viewport(), [_lora_file(tmp_path / "ink.safetensors")])
+    assert [Path(lora.path).name for lora in project.style_loras] == ["ink.safetensors"]
+    qtbot.mouseClick(panel.style_loras.remove_button, Qt.MouseButton.LeftButton)
+    assert project.style_loras == []
+
+    window.undo_action.trigger()  # the removal
+    assert [Path(lora.path).name for lora in window.session.project.style_loras] == ["ink.safetensors"]
+    window.undo_action.trigger()  # the style LoRA
+    window.undo_action.trigger()  # the strength (typing it was one step)
+    assert window.session.project.style_loras == [] and keeper.loras[0].strength == 1.0
+    window.undo_action.trigger()
+    assert keeper.loras == [] and panel.loras.list.count() == 0
