@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -88,6 +89,37 @@ def test_animatic_takes_are_bit_identical_to_the_local_engine(client: RayClient,
     # Asked again: this machine's cache answers, nothing goes to the cluster.
     again = client.wait(client.submit(requests[0]), timeout=WAIT)
     assert isinstance(again, Done) and again.result.from_cache and again.result.video == finals[0].result.video
+
+
+def test_the_casts_stills_and_loras_travel_to_the_node_by_content(client: RayClient, ray_cluster: RayTestCluster,  # noqa: F811
+                                                                   tmp_path: Path, still_file: Path) -> None:
+    import torch
+    from safetensors.torch import save_file
+
+    from engine.request import file_sha256
+
+    gull = tmp_path / "gull rock.png"
+    cv2.imwrite(str(gull), np.full((40, 60, 3), (40, 90, 160), np.uint8))
+    lora = tmp_path / "ink.safetensors"
+    save_file({"unet.up.lora_A.weight": torch.ones(4, 2)}, str(lora))
+    request = replace(card(7, frames=6), reference_images=(str(still_file), str(gull)),
+                      loras=((str(lora), file_sha256(lora), 0.5),))
+    local = InProcessClient(tmp_path / "local-state", tmp_path / "local-takes", persist=False)
+    try:
+        mine = local.wait(local.submit(request), timeout=WAIT).result
+    finally:
+        local.close()
+    final = client.wait(client.submit(request), timeout=WAIT)
+    assert isinstance(final, Done), final
+    assert final.result.request == request
+    # The node drew the strip from copies it was sent (named by content, then the user's file name) ...
+    inputs = ray_cluster.temp_dir / "node" / "inputs"
+    for path in (still_file, gull, lora):
+        copy = inputs / f"{file_sha256(path)}-{path.name.replace(' ', '_')}"
+        assert copy.read_bytes() == path.read_bytes(), sorted(p.name for p in inputs.iterdir())
+    # ... and the take is the one this machine makes: the cast's stills are on its story card.
+    remote, here = read_frames(final.result.video), read_frames(mine.video)
+    assert all(np.array_equal(a, b) for a, b in zip(remote, here, strict=True))
 
 
 def test_secrets_stay_on_this_machine(client: RayClient, ray_cluster: RayTestCluster,  # noqa: F811
