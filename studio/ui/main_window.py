@@ -24,6 +24,7 @@ from .elements_panel import ElementsPanel
 from .engine_bridge import ClientFactory, EngineBridge, spawned_worker
 from .generation_actions import GenerationActions
 from .generation_queue import GenerationQueue
+from .gui_collector import GuiThreadCollector
 from .keyframe_strip import KeyframeStrip
 from .lines_panel import LinesPanel
 from .playback_controls import PlaybackControls
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self.prompts = prompts or Prompts(self)
         self.prompts.parent = self
         self.tasks = TaskList(self)
+        self.collector = GuiThreadCollector(self)  # Qt objects in garbage are freed on this thread, never another
         self.session: ProjectSession | None = None
         self.engine: EngineBridge | None = None
         self.generation: GenerationQueue | None = None
@@ -313,6 +315,9 @@ class MainWindow(QMainWindow):
         self.tasks.shutdown()
         if self.preview is not None and hasattr(self.preview, "stop"):
             self.preview.stop()
+        timeline = self.panels.get("timeline") if hasattr(self, "panels") else None
+        if hasattr(timeline, "shutdown"):
+            timeline.shutdown()
         self._drop_session()
 
     # --- dialogs -------------------------------------------------------------------------------------------

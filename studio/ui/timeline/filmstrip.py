@@ -6,12 +6,14 @@ its placeholder), and ``ready(path)`` tells the view to repaint the clips that s
 
 from __future__ import annotations
 
-import contextlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from pathlib import Path
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 FRAMES_PER_TAKE = 8
@@ -67,25 +69,49 @@ class _Relay(QObject):
     decoded = Signal(str, list)
 
 
-class _DecodeJob(QRunnable):
-    def __init__(self, relay: _Relay, key: str, path: Path, count: int, height: int) -> None:
-        super().__init__()
-        self.relay, self.key, self.path, self.count, self.height = relay, key, path, count, height
+def _decode(path: Path, count: int, height: int) -> list[tuple[int, QImage]]:
+    try:
+        if path.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp"):
+            return load_still(path, height)
+        return decode_filmstrip(path, count, height)
+    except Exception:  # an unreadable file shows the placeholder
+        return []
 
-    def run(self) -> None:
+
+class _Worker:
+    """The decoding thread (a plain object: it outlives the cache's C++ side long enough to stop cleanly)."""
+
+    def __init__(self) -> None:
+        # One thread: thumbnails are a background nicety and never compete with playback.
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyreel-filmstrip")
+        self.closed = False
+
+    def submit(self, key: str, path: Path, count: int, height: int, send: Callable[[str, list], None]) -> None:
+        def run() -> None:
+            frames = _decode(path, count, height)
+            if not self.closed:  # ``stop`` waits for this thread before the receiver can go away
+                send(key, frames)
+
+        self.pool.submit(run)
+
+    def wait(self, seconds: float) -> bool:
         try:
-            if self.path.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp"):
-                frames = load_still(self.path, self.height)
-            else:
-                frames = decode_filmstrip(self.path, self.count, self.height)
-        except Exception:  # an unreadable file shows the placeholder; it must not kill the pool thread
-            frames = []
-        with contextlib.suppress(RuntimeError):  # the cache was deleted while this job ran (window closed)
-            self.relay.decoded.emit(self.key, frames)
+            self.pool.submit(lambda: None).result(timeout=seconds)  # one worker: this runs after the rest
+        except (FuturesTimeout, RuntimeError):  # still busy, or stopped
+            return False
+        return True
+
+    def stop(self, *_: object) -> None:
+        self.closed = True
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class FilmstripCache(QObject):
-    """Decoded frames per media file, shared by every clip showing that file."""
+    """Decoded frames per media file, shared by every clip showing that file.
+
+    Decoding runs on one Python worker thread (not a QThreadPool: a Python QRunnable is torn down by Qt on the
+    pool's thread, where dropping the last reference to a Qt object is unsafe). ``shutdown`` waits for it, so
+    nothing is decoded for a timeline that is gone."""
 
     ready = Signal(str)
 
@@ -95,10 +121,12 @@ class FilmstripCache(QObject):
         self.count = count
         self._frames: dict[str, list[tuple[int, QPixmap]]] = {}
         self._pending: set[str] = set()
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # thumbnails are a background nicety; never compete with playback
-        self._relay = _Relay()
+        self._worker = _Worker()
+        self._relay = _Relay(self)  # a child: it lives and dies on the GUI thread with the cache
         self._relay.decoded.connect(self._on_decoded)
+        # Deleted without a shutdown (its window went): stop the thread before the relay goes (children are
+        # deleted after ``destroyed``), so no decode reports to a deleted object.
+        self.destroyed.connect(self._worker.stop)
 
     def frames(self, path: Path) -> list[tuple[int, QPixmap]] | None:
         """Cached frames for ``path``, or None while they are being decoded (the first call starts it)."""
@@ -106,14 +134,14 @@ class FilmstripCache(QObject):
         cached = self._frames.get(key)
         if cached is not None:
             return cached
-        if key not in self._pending:
+        if key not in self._pending and not self._worker.closed:
             self._pending.add(key)
-            self._pool.start(_DecodeJob(self._relay, key, path, self.count, self.height))
+            self._worker.submit(key, path, self.count, self.height, self._relay.decoded.emit)
         return None
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until queued decodes finish (tests, screenshots); results arrive with the next event loop."""
-        return self._pool.waitForDone(msecs)
+        return self._worker.wait(msecs / 1000)
 
     def forget(self, path: Path) -> None:
         self._frames.pop(str(path), None)
@@ -124,5 +152,5 @@ class FilmstripCache(QObject):
         self.ready.emit(key)
 
     def shutdown(self) -> None:
-        self._pool.clear()
-        self._pool.waitForDone(5_000)
+        """Drop queued decodes and wait for the running one (the timeline is closing)."""
+        self._worker.stop()

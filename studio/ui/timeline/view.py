@@ -432,8 +432,12 @@ class TimelineView(QGraphicsView):
     def set_transition(self, shot_id: str, kind: str, seconds: float) -> None:
         set_transition(self.session, shot_id, kind, seconds)
 
-    def closeEvent(self, event) -> None:
+    def shutdown(self) -> None:
+        """Stop background decoding (the window is closing or drops the project)."""
         self.filmstrips.shutdown()
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
         super().closeEvent(event)
 
 
