@@ -64,12 +64,13 @@ class FrameConstraints:
         return self.snap_frames(self.native_frames_for(num_frames, fps))
 
 
-# How an image family takes reference stills (``ModelFamily.references``):
-#   ""           none: references are ignored, with a note on the still;
-#   "image"      one image (``image=``); several are set side by side on one canvas, as FLUX Kontext users do;
-#   "image_list" a list of images (``image=[...]``);
-#   "ip_adapter" an IP-Adapter loaded on the pipeline (``load_ip_adapter``; planned, no family uses it yet).
-REFERENCE_MODES = ("", "image", "image_list", "ip_adapter")
+# How a family takes reference stills (``ModelFamily.references``):
+#   ""                 none: references are ignored, with a note on the still or the take;
+#   "image"            one image (``image=``); several are set side by side on one canvas, as FLUX Kontext users do;
+#   "image_list"       a list of images (``image=[...]``);
+#   "ip_adapter"       an IP-Adapter loaded on the pipeline (``load_ip_adapter``; planned, no family uses it yet);
+#   "reference_images" video: a list of images beside the clip's own conditioning (Wan VACE's ``reference_images=``).
+REFERENCE_MODES = ("", "image", "image_list", "ip_adapter", "reference_images")
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ class ModelFamily:
     # The pipeline's keyword for the clip's frame rate, if its positional encoding uses it (LTX).
     fps_argument: str | None = None
     kind: str = "video"
-    # Image families: how references are passed (see REFERENCE_MODES), and how many the pipeline takes.
+    # How references are passed (see REFERENCE_MODES: image families, and video ones such as Wan VACE), and how
+    # many the pipeline takes.
     references: str = ""
     max_references: int = 0
     # The pipeline's keyword for the guidance the request asks (Qwen-Image's real CFG is ``true_cfg_scale``).
@@ -147,7 +149,21 @@ LTX = ModelFamily(
     fps_argument="frame_rate",
 )
 
-FAMILIES: dict[str, ModelFamily] = {family.name: family for family in (WAN, LTX)}
+# Wan 2.1 with VACE's context blocks: one pipeline for every task (the start and end frames are frames of its
+# ``video`` kept by a ``mask``), and the cast's stills as ``reference_images``. Each reference adds a latent frame
+# to every step, so a shot takes a few.
+WAN_VACE = replace(
+    WAN,
+    name="wan_vace",
+    title="Wan 2.1 VACE",
+    pipelines={"text_to_video": "WanVACEPipeline", "image_to_video": "WanVACEPipeline",
+               "first_last_frame": "WanVACEPipeline"},
+    class_names=("WanVACEPipeline",),
+    references="reference_images",
+    max_references=4,
+)
+
+FAMILIES: dict[str, ModelFamily] = {family.name: family for family in (WAN, LTX, WAN_VACE)}
 
 # The animatic engine draws any frame count at any rate; H.264 needs even sides.
 ANIMATIC_CONSTRAINTS = FrameConstraints(frame_multiple=1, size_multiple=2, native_fps=None)

@@ -79,7 +79,7 @@ class ModelSpec:
             "kind": self.family.kind,
             "title": self.title or self.id,
             "tasks": list(self.tasks),
-            # How an image model takes reference stills ("" = it does not).
+            # How the model takes reference stills ("" = it does not; "reference_images": a video model's).
             "references": self.family.references,
             "max_references": self.family.max_references,
             "native_size": list(self.native_size),
@@ -124,6 +124,11 @@ KNOWN_MODELS: dict[str, ModelSpec] = {
         _known("Wan-AI/Wan2.2-TI2V-5B-Diffusers", "wan", (T2V, I2V), (1280, 704), "Wan 2.2 text/image-to-video 5B",
                "5B", 34, (22, 11.4), size_multiple=32, native_fps=24, max_frames=121),
         _known("Lightricks/LTX-Video", "ltx", (T2V, I2V), (768, 512), "LTX-Video 0.9 (2B)", "2B", 28, (14, 9.5)),
+        # VACE: the base transformer plus its context blocks (15 on 1.3B, 8 on 14B); figures from parameter counts.
+        _known("Wan-AI/Wan2.1-VACE-1.3B-diffusers", "wan_vace", (T2V, I2V, FLF), (832, 480),
+               "Wan 2.1 VACE 1.3B (the cast's stills as references)", "1.3B", 31, (15.7, 11.4)),
+        _known("Wan-AI/Wan2.1-VACE-14B-diffusers", "wan_vace", (T2V, I2V, FLF), (1280, 720),
+               "Wan 2.1 VACE 14B (the cast's stills as references)", "14B", 91, (46, 34)),
     )
 }
 # Stills (keyframes), apart from KNOWN_MODELS so that lists of video models stay video models.
@@ -179,7 +184,7 @@ def _spec_from_index(folder: Path, model_id: str, title: str, *, local_folder: P
     overrides: dict[str, object] = {}
     if family.kind == "image":
         tasks: tuple[str, ...] = tuple(family.pipelines)
-    elif family.name == "ltx":
+    elif family.name in ("ltx", "wan_vace"):  # one checkpoint makes clips from words, a start, or both ends
         tasks = (T2V, I2V, FLF)
     elif class_name == "WanImageToVideoPipeline":
         transformer = _component_config(folder, "transformer")

@@ -4,6 +4,8 @@ A request is frozen and built once, on the caller's side; its ``key()`` is a sta
 affects the pixels, and keys the take cache. Its ``task`` says what it makes: a clip (``text_to_video``,
 ``image_to_video``, ``first_last_frame``) or a still (``text_to_image``, ``references_to_image``: a keyframe made
 with reference images of the cast and the location, ``reference_images``). ``GenerationRequest.still`` builds one.
+A clip may carry ``reference_images`` too: video families that take references (Wan VACE) are given them, the
+animatic draws them on its story card, and other models leave them out with a note on the take.
 """
 
 from __future__ import annotations
@@ -81,7 +83,8 @@ class GenerationRequest:
     options: tuple[tuple[str, Any], ...] = ()
     # Caption and framing for the animatic story card (shot number, framing label); not sent to models.
     label: str = ""
-    # Stills of the shot's cast and location for ``references_to_image`` (absolute paths, and their contents).
+    # Stills of the shot's cast and location for ``references_to_image`` and for clips of models that take them
+    # (absolute paths, and their contents).
     reference_images: tuple[str, ...] = ()
     reference_images_sha256: tuple[str, ...] = ()
     # LoRA adapters to apply: (absolute path, sha256, strength) each; keyed by content and strength, not path.
@@ -119,12 +122,14 @@ class GenerationRequest:
                 raise RequestError(f"a still is one frame, got {self.num_frames} frames for {self.task}")
             if self.task == "references_to_image" and not self.reference_images:
                 raise RequestError("references_to_image needs at least one reference image")
-            if len(self.reference_images) > MAX_REFERENCES:
-                raise RequestError(f"at most {MAX_REFERENCES} reference images, got {len(self.reference_images)}")
-        elif self.reference_images and self.backend != "animatic":  # the animatic's story card shows them
-            raise RequestError(f"{self.task} takes no reference_images (stills of the cast are for image tasks)")
+        if len(self.reference_images) > MAX_REFERENCES:
+            raise RequestError(f"at most {MAX_REFERENCES} reference images, got {len(self.reference_images)}")
         if self.reference_images_sha256 and len(self.reference_images_sha256) != len(self.reference_images):
             raise RequestError("reference_images_sha256 must hash each reference image")
+        if self.reference_images and not self.reference_images_sha256 and self.kind == "video" \
+                and self.backend != "animatic":  # a model's clip is cached by its references' content
+            raise RequestError(f"{self.task} with reference_images needs their reference_images_sha256 "
+                               f"(use with_references)")
         object.__setattr__(self, "loras", tuple(_lora(item) for item in self.loras))
         if len(self.loras) > MAX_LORAS:
             raise RequestError(f"at most {MAX_LORAS} LoRAs at once, got {len(self.loras)}")
@@ -197,17 +202,16 @@ class GenerationRequest:
         return replace(self, loras=tuple(out))
 
     def with_references(self, paths: tuple[Path | str, ...] | list[Path | str]) -> GenerationRequest:
-        """Attach reference stills to a still request (hashing each) and switch between text- and
-        references-to-image; an empty list takes them off."""
-        if self.kind != "image":
-            raise RequestError(f"reference images are for still requests, not {self.task}")
-        if not paths:
-            return replace(self, reference_images=(), reference_images_sha256=(), task="text_to_image")
+        """Attach reference stills (hashing each); an empty list takes them off. A still switches between text-
+        and references-to-image; a clip keeps its task (its references go beside its start and end frames)."""
         for path in paths:
             if not Path(path).is_file():
                 raise RequestError(f"the reference image {path} cannot be found")
-        return replace(self, reference_images=tuple(str(p) for p in paths),
-                       reference_images_sha256=tuple(file_sha256(p) for p in paths), task="references_to_image")
+        changes: dict[str, Any] = {"reference_images": tuple(str(p) for p in paths),
+                                   "reference_images_sha256": tuple(file_sha256(p) for p in paths)}
+        if self.kind == "image":
+            changes["task"] = "references_to_image" if paths else "text_to_image"
+        return replace(self, **changes)
 
     def with_reference(self, path: Path | str | None) -> GenerationRequest:
         """Attach a reference still (hashing its content) and switch to image-to-video."""

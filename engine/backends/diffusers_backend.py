@@ -1,5 +1,5 @@
-"""Video and image models through diffusers (Wan 2.1 / 2.2, LTX-Video; SD-Turbo, FLUX.1, Kontext, ... for stills):
-load once, generate takes (clips, or stills for the image tasks), report every step.
+"""Video and image models through diffusers (Wan 2.1 / 2.2, Wan VACE, LTX-Video; SD-Turbo, FLUX.1, Kontext, ... for
+stills): load once, generate takes (clips, or stills for the image tasks), report every step.
 
 The pipeline stays loaded between takes of the same model (and placement); another model frees it first.
 Progress comes from ``callback_on_step_end``; cancel sets the pipeline's ``_interrupt`` flag and leaves at the
@@ -9,7 +9,8 @@ Request options it reads: ``offload`` ("none" | "model" | "sequential" | "group"
 ``first_block_cache`` (threshold, 0 = off), ``device`` / ``dtype`` (override the choice), ``preview_every``
 (steps between preview stills, 0 = none), ``resolution`` ("model": the model's working area, the default;
 "request": the request's own size, snapped) and ``allow_download`` (fetch missing weights from the Hub).
-The request's ``loras`` are applied on the loaded weights for the job (``engine.backends.diffusers_loras``).
+The request's ``loras`` are applied on the loaded weights for the job (``engine.backends.diffusers_loras``); its
+``reference_images`` go to the families that take them (stills, and Wan VACE clips), else a note says so.
 
 Weights come from the model store (``engine.model_store``): the folder the user chose, else the Hugging Face
 cache. ``DiffusersBackend(model_dir=...)`` pins another store folder (``EngineClient(backend_options=
@@ -329,9 +330,11 @@ class DiffusersBackend:
                 raise UnsupportedRequest("first-last-frame needs a last image")
             end = Image.fromarray(cover_resize(load_image_rgb(Path(request.last_image)), plan.width, plan.height))
         set_vae_tiling(loaded.pipe, bool(request.option("vae_tiling", False)))
+        # Loaded once; every window gets the same stills (VACE fits each into the frame itself).
+        references = [Image.fromarray(load_image_rgb(Path(path))) for path in plan.references]
         if not plan.windows:
-            return self._call(loaded.pipe, plan, request, request.task, plan.num_frames, start, end, progress,
-                              cancel, 0, 1)
+            return self._call(loaded.pipe, plan, request, request.task, plan.num_frames, start, end, references,
+                              progress, cancel, 0, 1)
         clips: list[np.ndarray] = []
         for k, window in enumerate(plan.windows):
             if k > 0:  # carry on from the frame where this window's overlap with the last one begins
@@ -339,8 +342,8 @@ class DiffusersBackend:
                 start = Image.fromarray(clips[-1][window.start - previous.start])
             pipe = self._pipeline_for_task(loaded, plan, window.task)
             clips.append(self._call(pipe, plan, request, window.task, window.frames, start,
-                                    end if window.task == "first_last_frame" else None, progress, cancel, k,
-                                    len(plan.windows)))
+                                    end if window.task == "first_last_frame" else None, references, progress,
+                                    cancel, k, len(plan.windows)))
         return stitch(plan.windows, clips, plan.num_frames)
 
     def _pipeline_for_task(self, loaded: _Loaded, plan: GenerationPlan, task: str) -> Any:
@@ -357,8 +360,8 @@ class DiffusersBackend:
         return loaded.views[name]
 
     def _call(self, pipe: Any, plan: GenerationPlan, request: GenerationRequest, task: str, num_frames: int,
-              start: Any, end: Any, progress: ProgressCallback, cancel: CancelToken, window: int,
-              windows: int) -> np.ndarray:
+              start: Any, end: Any, references: list[Any], progress: ProgressCallback, cancel: CancelToken,
+              window: int, windows: int) -> np.ndarray:
         import torch
 
         family = plan.spec.family
@@ -392,6 +395,8 @@ class DiffusersBackend:
         if family.fps_argument:
             kwargs[family.fps_argument] = round(plan.fps)
         kwargs.update(frame_arguments(family.name, task, start, end, num_frames))
+        if references:
+            kwargs["reference_images"] = references
         with torch.inference_mode():
             output = pipe(**kwargs)
         frames = to_uint8_frames(output.frames[0])
@@ -405,7 +410,7 @@ class DiffusersBackend:
 
         try:
             return first_frame_preview(pipe, latents, plan.spec.family.name, num_frames=num_frames,
-                                       height=plan.height, width=plan.width)
+                                       height=plan.height, width=plan.width, references=len(plan.references))
         except Exception:  # a preview is a nicety: a failure here must never fail the take
             return None
 

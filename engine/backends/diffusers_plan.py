@@ -3,7 +3,8 @@
 Models generate at their own rate, in their own frame counts and sizes. The plan asks the model for the
 request's duration at the model's native rate (snapped to its frame rule), at the model's working area with the
 request's aspect (snapped to its size rule); the clip is then conformed at the edge — retimed to exactly the
-requested frame count at the requested rate, and scaled to the requested size. Every snap is written in ``notes``.
+requested frame count at the requested rate, and scaled to the requested size. Every snap is written in ``notes``,
+and so are reference stills a model cannot take (left out, never silently).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import cv2
 import numpy as np
 
 from engine.backends.diffusers_windows import Window, overlap_for, plan_windows
-from engine.model_families import FAMILIES
-from engine.model_registry import ModelSpec, resolve_model
+from engine.model_families import FAMILIES, ModelFamily
+from engine.model_registry import ModelSpec, all_families, resolve_model
 from engine.model_store import ModelStore
 from engine.request import GenerationRequest
 
@@ -38,6 +39,29 @@ class GenerationPlan:
     notes: list[str] = field(default_factory=list)
     # A shot longer than the model makes: the windows it is generated in (empty: one run of num_frames).
     windows: tuple[Window, ...] = ()
+    # The request's reference stills the pipeline is given (those the model can take).
+    references: tuple[str, ...] = ()
+
+
+def family_titles(families: list[ModelFamily]) -> str:
+    return ", ".join(family.title for family in families)
+
+
+def usable_references(spec: ModelSpec, references: tuple[str, ...], *, takes_them: bool,
+                      able: list[ModelFamily]) -> tuple[tuple[str, ...], list[str]]:
+    """The references the model is given (none when it cannot take them, at most its limit), and notes that say
+    what was left out (``able``: the families that would have taken them)."""
+    name = spec.title or spec.id
+    if not references:
+        return (), []
+    if not takes_them:
+        return (), [f"{name} takes no reference images: the {len(references)} given were ignored (families that "
+                    f"take them: {family_titles(able)})"]
+    limit = spec.family.max_references
+    if len(references) > limit:
+        return tuple(references[:limit]), [f"{name} takes at most {limit} reference images: used the first "
+                                           f"{limit} of {len(references)}"]
+    return tuple(references), []
 
 
 def plan_generation(request: GenerationRequest, store: ModelStore | None = None) -> GenerationPlan:
@@ -53,7 +77,9 @@ def plan_generation(request: GenerationRequest, store: ModelStore | None = None)
             f"choose another model or change the shot (a reference still asks for image-to-video)"
         )
     c = spec.constraints
-    notes: list[str] = []
+    references, notes = usable_references(
+        spec, request.reference_images, takes_them=spec.family.references == "reference_images",
+        able=[f for f in all_families().values() if f.kind == "video" and f.references])
 
     width, height = request.width, request.height
     if str(request.option("resolution", "model")) != "request":
@@ -99,7 +125,7 @@ def plan_generation(request: GenerationRequest, store: ModelStore | None = None)
             notes.append(f"the shot is longer than the {limit / gen_fps:.2f} s this model makes and it cannot "
                          f"continue from a frame (no image-to-video): the clip is slowed to "
                          f"{request.duration_seconds:.2f} s (split the shot, or use a model that can)")
-    return GenerationPlan(spec, pipeline_class, gen_w, gen_h, gen_frames, gen_fps, notes, windows)
+    return GenerationPlan(spec, pipeline_class, gen_w, gen_h, gen_frames, gen_fps, notes, windows, references)
 
 
 def retime_indices(source_frames: int, target_frames: int) -> list[int]:

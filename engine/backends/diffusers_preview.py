@@ -2,6 +2,7 @@
 
 Decodes only the first latent frame (Wan's VAE is causal, LTX's decoder handles one latent frame), then shrinks
 it to a thumbnail PNG: cheap next to a denoising step, and enough for a filmmaker to see where a take is going.
+Wan VACE puts one latent frame per reference still before the clip's: the preview skips them.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ PREVIEW_WIDTH = 256
 
 @torch.no_grad()
 def first_frame_preview(pipe: object, latents: torch.Tensor, family: str, *, num_frames: int, height: int,
-                        width: int) -> bytes:
-    """PNG bytes of the first frame the current latents would decode to."""
+                        width: int, references: int = 0) -> bytes:
+    """PNG bytes of the first frame the current latents would decode to (after ``references`` latent frames)."""
     vae = pipe.vae  # type: ignore[attr-defined]
-    if family == "wan":
-        z = latents[:, :, :1].to(vae.dtype)
+    if family in ("wan", "wan_vace"):
+        z = latents[:, :, references:references + 1].to(vae.dtype)
         mean = torch.tensor(vae.config.latents_mean).view(1, vae.config.z_dim, 1, 1, 1).to(z.device, z.dtype)
         inv_std = 1.0 / torch.tensor(vae.config.latents_std).view(1, vae.config.z_dim, 1, 1, 1).to(z.device, z.dtype)
         video = vae.decode(z / inv_std + mean, return_dict=False)[0]

@@ -14,7 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from engine.backends.diffusers_plan import GenerationPlan, UnsupportedRequest, cover_resize
+from engine.backends.diffusers_plan import (
+    GenerationPlan,
+    UnsupportedRequest,
+    cover_resize,
+    family_titles,
+    usable_references,
+)
 from engine.model_families import ModelFamily
 from engine.model_registry import ModelSpec, all_families, families_for, resolve_model
 from engine.model_store import ModelStore
@@ -29,12 +35,8 @@ class StillPlan:
     references: tuple[str, ...] = ()  # the reference stills the pipeline gets
 
 
-def _titles(families: list[ModelFamily]) -> str:
-    return ", ".join(family.title for family in families)
-
-
 def image_families_text() -> str:
-    return _titles([f for f in all_families().values() if f.kind == "image"])
+    return family_titles([f for f in all_families().values() if f.kind == "image"])
 
 
 def video_only_error(spec: ModelSpec) -> UnsupportedRequest:
@@ -48,21 +50,15 @@ def plan_still(request: GenerationRequest, store: ModelStore | None = None) -> S
     if family.kind != "image":
         raise video_only_error(spec)
     name = spec.title or spec.id
-    notes: list[str] = []
-    task, references = request.task, request.reference_images
-    if task == "references_to_image" and not spec.supports(task):
-        able = [f for f in families_for(task) if f.kind == "image"]
-        notes.append(f"{name} takes no reference images: the {len(references)} given were ignored (families that "
-                     f"take them: {_titles(able)})")
-        task, references = "text_to_image", ()
+    task = request.task
+    references, notes = usable_references(spec, request.reference_images, takes_them=spec.supports(task),
+                                          able=[f for f in families_for(task) if f.kind == "image"])
+    if not references:
+        task = "text_to_image"
     if not spec.supports(task):
         raise UnsupportedRequest(f"{name} makes stills only from reference images (it does "
                                  f"{', '.join(t.replace('_', '-') for t in spec.tasks)}); give the shot's cast or "
-                                 f"location stills, or choose one of: {_titles(families_for('text_to_image'))}")
-    if len(references) > family.max_references:
-        notes.append(f"{name} takes at most {family.max_references} reference images: used the first "
-                     f"{family.max_references} of {len(references)}")
-        references = references[:family.max_references]
+                                 f"location stills, or choose one of: {family_titles(families_for('text_to_image'))}")
     if family.max_useful_steps and request.steps > family.max_useful_steps:
         notes.append(f"{family.title} is made for 1-{family.max_useful_steps} steps; {request.steps} were run")
 
@@ -80,7 +76,7 @@ def plan_still(request: GenerationRequest, store: ModelStore | None = None) -> S
     pipeline_class = spec.pipeline_class_name(task)
     assert pipeline_class is not None
     plan = GenerationPlan(spec, pipeline_class, gen_w, gen_h, 1, request.fps, notes)
-    return StillPlan(plan, task, tuple(references))
+    return StillPlan(plan, task, references)
 
 
 def _fit_area(image: np.ndarray, area: int, multiple: int) -> np.ndarray:

@@ -89,12 +89,12 @@ def request_for_shot(project: Project, shot: Shot, bundle: Path, *, backend: str
                                   last_image_sha256=file_sha256(frames.end))
         elif frames.start is not None and backend == "animatic":
             options["anchor"] = "start"  # the take begins exactly on its start frame
-        if backend == "animatic" and start is None and frames.end is None:
-            # A story card: the cast's and the location's stills in a strip at its foot (continuity, no weights).
-            stills = element_stills(project, shot, Path(bundle))
-            if stills:
-                request = replace(request, reference_images=tuple(str(p) for p in stills),
-                                  reference_images_sha256=tuple(file_sha256(p) for p in stills))
+        # The cast's and the location's stills: in a strip at the foot of a story card (continuity, no weights),
+        # or beside the start and end frames of a model that takes references (Wan VACE). Other models never get
+        # them, so their requests keep their keys.
+        story_card = backend == "animatic" and start is None and frames.end is None
+        if story_card or (spec is not None and spec.family.references):
+            request = request.with_references(element_stills(project, shot, Path(bundle)))
         request = with_shot_loras(replace(request, options=tuple(sorted(options.items()))), project, shot, bundle)
     except RequestError as exc:
         raise GenerationError(f"shot {number}: {exc}") from exc

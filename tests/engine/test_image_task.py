@@ -87,7 +87,7 @@ def test_a_still_request_and_its_key(tmp_path: Path) -> None:
 def test_bad_still_requests_say_what_is_wrong(tmp_path: Path) -> None:
     with pytest.raises(RequestError, match="a still is one frame"):
         GenerationRequest(prompt=PROMPT, width=64, height=64, num_frames=9, fps=24, task="text_to_image")
-    with pytest.raises(RequestError, match="takes no reference_images"):  # (the animatic's story card shows them)
+    with pytest.raises(RequestError, match="needs their reference_images_sha256"):  # a model's clip is keyed by them
         GenerationRequest(prompt=PROMPT, width=64, height=64, num_frames=9, fps=24, reference_images=("/x.png",),
                           backend="diffusers", model_id="m")
     with pytest.raises(RequestError, match="cannot be found"):
@@ -97,8 +97,8 @@ def test_bad_still_requests_say_what_is_wrong(tmp_path: Path) -> None:
     with pytest.raises(RequestError, match="the prompt is empty"):
         GenerationRequest.still("  ", 64, 64, backend="diffusers")
     clip = GenerationRequest(prompt=PROMPT, width=64, height=64, num_frames=9, fps=24)
-    with pytest.raises(RequestError, match="for still requests"):
-        clip.with_references([solid(tmp_path / "a.png", (1, 2, 3))])
+    with pytest.raises(RequestError, match="cannot be found"):  # a clip takes references too (Wan VACE)
+        clip.with_references([tmp_path / "missing.png"])
 
 
 def test_image_families_and_models_are_described(tiny_images: dict[str, Path]) -> None:

@@ -106,6 +106,37 @@ def build_tiny_wan_flf(folder: Path) -> Path:
     return Path(folder)
 
 
+def build_tiny_wan_vace(folder: Path) -> Path:
+    """A tiny Wan 2.1 VACE checkpoint: the Wan transformer with VACE context blocks on layers 0 and 1, which read
+    the clip's ``video``/``mask`` conditioning and its ``reference_images``."""
+    import torch
+    from diffusers import (
+        AutoencoderKLWan,
+        FlowMatchEulerDiscreteScheduler,
+        WanVACEPipeline,
+        WanVACETransformer3DModel,
+    )
+    from transformers import UMT5Config, UMT5EncoderModel
+
+    tokenizer = build_tokenizer()
+    torch.manual_seed(0)
+    text_encoder = UMT5EncoderModel(_t5_config(len(tokenizer), UMT5Config))
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
+                           temperal_downsample=[False, True, True])
+    torch.manual_seed(0)
+    # vace_in_channels: the conditioning latents (16 inactive + 16 reactive) and the mask (8 x 8 pixels folded in).
+    transformer = WanVACETransformer3DModel(
+        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
+        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads", rope_max_seq_len=32, vace_layers=[0, 1], vace_in_channels=96,
+    )
+    pipe = WanVACEPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae,
+                           scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0), transformer=transformer)
+    pipe.save_pretrained(folder)
+    return Path(folder)
+
+
 def build_tiny_ltx(folder: Path) -> Path:
     """A tiny LTX-Video checkpoint (serves text- and image-to-video)."""
     import torch
@@ -140,13 +171,14 @@ def build_tiny_ltx(folder: Path) -> Path:
 
 def ensure_tiny_models(root: Path) -> dict[str, Path]:
     """Build (once per folder) the tiny checkpoints the engine tests use: wan (text-to-video), wan_ti2v
-    (text- and image-to-video), ltx and wan_flf (first-last-frame)."""
+    (text- and image-to-video), ltx, wan_flf (first-last-frame) and wan_vace (references)."""
     root = Path(root)
     builders = {
         "wan": lambda d: build_tiny_wan(d),
         "wan_ti2v": lambda d: build_tiny_wan(d, image_to_video=True),
         "ltx": build_tiny_ltx,
         "wan_flf": build_tiny_wan_flf,
+        "wan_vace": build_tiny_wan_vace,
     }
     folders = {}
     for name, build in builders.items():
