@@ -36,16 +36,10 @@ def _t5_config(vocab_size: int, config_cls):
                       relative_attention_num_buckets=8, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
 
 
-def build_tiny_wan(folder: Path, *, image_to_video: bool = False) -> Path:
-    """A tiny Wan checkpoint. ``image_to_video`` builds a Wan 2.2 TI2V-style one (``expand_timesteps``: the
-    reference is encoded by the VAE, no CLIP encoder), which serves both text- and image-to-video."""
+def _wan_components() -> dict:
+    """The tokenizer, UMT5 text encoder, VAE and scheduler every tiny Wan checkpoint shares (fixed seeds)."""
     import torch
-    from diffusers import (
-        AutoencoderKLWan,
-        FlowMatchEulerDiscreteScheduler,
-        WanPipeline,
-        WanTransformer3DModel,
-    )
+    from diffusers import AutoencoderKLWan, FlowMatchEulerDiscreteScheduler
     from transformers import UMT5Config, UMT5EncoderModel
 
     tokenizer = build_tokenizer()
@@ -54,15 +48,26 @@ def build_tiny_wan(folder: Path, *, image_to_video: bool = False) -> Path:
     torch.manual_seed(0)
     vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
                            temperal_downsample=[False, True, True])
+    return {"tokenizer": tokenizer, "text_encoder": text_encoder, "vae": vae,
+            "scheduler": FlowMatchEulerDiscreteScheduler(shift=7.0)}
+
+
+# The tiny Wan transformer's shape (the Wan, FLF2V and VACE transformers add their own keywords).
+_WAN_TRANSFORMER = dict(patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, out_channels=16,
+                        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
+                        qk_norm="rms_norm_across_heads", rope_max_seq_len=32)
+
+
+def build_tiny_wan(folder: Path, *, image_to_video: bool = False) -> Path:
+    """A tiny Wan checkpoint. ``image_to_video`` builds a Wan 2.2 TI2V-style one (``expand_timesteps``: the
+    reference is encoded by the VAE, no CLIP encoder), which serves both text- and image-to-video."""
+    import torch
+    from diffusers import WanPipeline, WanTransformer3DModel
+
+    components = _wan_components()
     torch.manual_seed(0)
-    transformer = WanTransformer3DModel(
-        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
-        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads", rope_max_seq_len=32,
-    )
-    scheduler = FlowMatchEulerDiscreteScheduler(shift=7.0)
-    pipe = WanPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae, scheduler=scheduler,
-                       transformer=transformer, expand_timesteps=image_to_video)
+    transformer = WanTransformer3DModel(in_channels=16, **_WAN_TRANSFORMER)
+    pipe = WanPipeline(**components, transformer=transformer, expand_timesteps=image_to_video)
     pipe.save_pretrained(folder)
     return Path(folder)
 
@@ -71,21 +76,11 @@ def build_tiny_wan_flf(folder: Path) -> Path:
     """A tiny Wan 2.1 first-last-frame checkpoint (FLF2V): image-to-video with a CLIP image encoder, and a
     transformer whose ``pos_embed_seq_len`` covers the two images' tokens (what marks FLF2V checkpoints)."""
     import torch
-    from diffusers import (
-        AutoencoderKLWan,
-        FlowMatchEulerDiscreteScheduler,
-        WanImageToVideoPipeline,
-        WanTransformer3DModel,
-    )
-    from transformers import CLIPVisionConfig, CLIPVisionModel, UMT5Config, UMT5EncoderModel
+    from diffusers import WanImageToVideoPipeline, WanTransformer3DModel
+    from transformers import CLIPVisionConfig, CLIPVisionModel
     from transformers.models.clip.image_processing_pil_clip import CLIPImageProcessorPil
 
-    tokenizer = build_tokenizer()
-    torch.manual_seed(0)
-    text_encoder = UMT5EncoderModel(_t5_config(len(tokenizer), UMT5Config))
-    torch.manual_seed(0)
-    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
-                           temperal_downsample=[False, True, True])
+    components = _wan_components()
     torch.manual_seed(0)
     image_side = 4  # CLIP tokens per image: 4 x 4 patches + the class token
     image_encoder = CLIPVisionModel(CLIPVisionConfig(
@@ -93,15 +88,10 @@ def build_tiny_wan_flf(folder: Path) -> Path:
         intermediate_size=16, patch_size=1))
     image_processor = CLIPImageProcessorPil(crop_size=image_side, size=image_side)
     torch.manual_seed(0)
-    transformer = WanTransformer3DModel(
-        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=36, out_channels=16,
-        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads", rope_max_seq_len=32, image_dim=4,
-        pos_embed_seq_len=2 * (image_side * image_side + 1),
-    )
-    pipe = WanImageToVideoPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae,
-                                   scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0), transformer=transformer,
-                                   image_encoder=image_encoder, image_processor=image_processor)
+    transformer = WanTransformer3DModel(in_channels=36, image_dim=4, pos_embed_seq_len=2 * (image_side * image_side + 1),
+                                        **_WAN_TRANSFORMER)
+    pipe = WanImageToVideoPipeline(**components, transformer=transformer, image_encoder=image_encoder,
+                                   image_processor=image_processor)
     pipe.save_pretrained(folder)
     return Path(folder)
 
@@ -110,29 +100,14 @@ def build_tiny_wan_vace(folder: Path) -> Path:
     """A tiny Wan 2.1 VACE checkpoint: the Wan transformer with VACE context blocks on layers 0 and 1, which read
     the clip's ``video``/``mask`` conditioning and its ``reference_images``."""
     import torch
-    from diffusers import (
-        AutoencoderKLWan,
-        FlowMatchEulerDiscreteScheduler,
-        WanVACEPipeline,
-        WanVACETransformer3DModel,
-    )
-    from transformers import UMT5Config, UMT5EncoderModel
+    from diffusers import WanVACEPipeline, WanVACETransformer3DModel
 
-    tokenizer = build_tokenizer()
-    torch.manual_seed(0)
-    text_encoder = UMT5EncoderModel(_t5_config(len(tokenizer), UMT5Config))
-    torch.manual_seed(0)
-    vae = AutoencoderKLWan(base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1,
-                           temperal_downsample=[False, True, True])
+    components = _wan_components()
     torch.manual_seed(0)
     # vace_in_channels: the conditioning latents (16 inactive + 16 reactive) and the mask (8 x 8 pixels folded in).
-    transformer = WanVACETransformer3DModel(
-        patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=16, out_channels=16,
-        text_dim=32, freq_dim=256, ffn_dim=32, num_layers=2, cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads", rope_max_seq_len=32, vace_layers=[0, 1], vace_in_channels=96,
-    )
-    pipe = WanVACEPipeline(tokenizer=tokenizer, text_encoder=text_encoder, vae=vae,
-                           scheduler=FlowMatchEulerDiscreteScheduler(shift=7.0), transformer=transformer)
+    transformer = WanVACETransformer3DModel(in_channels=16, vace_layers=[0, 1], vace_in_channels=96,
+                                            **_WAN_TRANSFORMER)
+    pipe = WanVACEPipeline(**components, transformer=transformer)
     pipe.save_pretrained(folder)
     return Path(folder)
 
