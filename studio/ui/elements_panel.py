@@ -48,7 +48,7 @@ class StillStrip(FileDropList):
     """The reference stills of one element; image files dropped on it are added."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "No reference stills yet: drop images here, or Add still…")
         self.setViewMode(QListWidget.ViewMode.IconMode)
         self.setFlow(QListWidget.Flow.LeftToRight)
         self.setWrapping(False)

@@ -46,7 +46,7 @@ class LoraList(QWidget):
         self.title = QLabel(title, self)
         self.title.setToolTip(hint)
         layout.addWidget(self.title)
-        self.list = FileDropList(self)
+        self.list = FileDropList(self, "None yet: drop .safetensors files here, or Add LoRA…")
         self.list.setAccessibleName(title)
         self.list.setToolTip(f"{hint}\nDrop .safetensors files here to add them.")
         self.list.setFixedHeight(58)

@@ -1,7 +1,7 @@
 """Screenshots of the editor's main states, for the docs: ``python tools/screenshots/screenshots.py OUTDIR``.
 
 Runs the real main window offscreen on a copy of the example project (the-lighthouse-keeper), gives most of
-its shots animatic takes and narrates its lines (offline espeak), and writes:
+its shots animatic takes, narrates its lines (offline espeak), makes their sounds (offline), and writes:
   01-start.png          the editor as it first opens (an empty project)
   02-storyboard.png     the storyboard with takes, the preview on a shot, the timeline with voice and music
   03-generating.png     a take generating in the engine worker (queue progress, storyboard badge)
@@ -76,6 +76,10 @@ def prepare_project(work: Path) -> Path:
     from studio.voice import narrate_missing
 
     narrate_missing(document, provider="espeak")
+    log("making the shots' sounds (offline ambiences)")
+    from studio.sound.sound_takes import make_sounds
+
+    make_sounds(document)
     document.save()
     return bundle
 
