@@ -75,19 +75,27 @@ def _run_ray(args: list[str], env: dict[str, str]) -> str:
 
 
 def cluster_processes(temp_dir: Path) -> list[int]:
-    """Pids of the processes whose command line names ``temp_dir`` (every Ray process of that cluster)."""
+    """Pids of the processes whose command line names ``temp_dir`` (every Ray process of that cluster), and their
+    descendants: Ray's agents rename themselves (``ray::DashboardAgent``) and would outlive a stop for minutes."""
     needle = str(temp_dir).encode()
-    pids = []
+    named, parents = [], {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         try:
             cmdline = (entry / "cmdline").read_bytes()
+            stat = (entry / "stat").read_text()
         except OSError:
             continue
+        parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])  # the field after the state
         if needle in cmdline:
-            pids.append(int(entry.name))
-    return pids
+            named.append(int(entry.name))
+    found = set(named)
+    while True:
+        more = {pid for pid, parent in parents.items() if parent in found and pid not in found}
+        if not more:
+            return sorted(found)
+        found |= more
 
 
 def start_cluster(num_cpus: int = 2, *, port: int | None = None, token: str | None = None,
@@ -114,18 +122,35 @@ def start_cluster(num_cpus: int = 2, *, port: int | None = None, token: str | No
     return cluster
 
 
+def _alive(pids: set[int]) -> list[int]:
+    """Those of ``pids`` still running (a zombie has ended: its parent only has not reaped it yet)."""
+    alive = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != "Z":
+            alive.append(pid)
+    return sorted(alive)
+
+
 def stop_cluster(cluster: RayTestCluster, timeout: float = 20.0) -> None:
-    """Kill what this cluster started (TERM, then KILL) and check nothing of it is left."""
+    """Kill what this cluster started (TERM, then KILL) and check nothing of it is left. The pids are kept from
+    the first look: once the raylet is gone its agents belong to init and no longer show as its descendants."""
+    seen: set[int] = set()
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in cluster.processes():
+        seen |= set(cluster.processes())
+        for pid in _alive(seen):
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, sig)
         deadline = time.monotonic() + (timeout if sig == signal.SIGTERM else 5)
-        while cluster.processes() and time.monotonic() < deadline:
+        while (_alive(seen) or cluster.processes()) and time.monotonic() < deadline:
+            seen |= set(cluster.processes())
             time.sleep(0.2)
-        if not cluster.processes():
+        if not _alive(seen) and not cluster.processes():
             break
-    left = cluster.processes()
+    left = sorted(set(_alive(seen)) | set(cluster.processes()))
     shutil.rmtree(cluster.temp_dir, ignore_errors=True)
     if left:
         raise RuntimeError(f"Ray processes of the test cluster survived its stop: {left}")
