@@ -278,6 +278,8 @@ class ShotInspector(QStackedWidget):
             _set_text(self.notes, shot.notes)
             if self.sound.text().strip() != shot.sound_prompt:
                 self.sound.setText(shot.sound_prompt)
+                if not self.sound.hasFocus():
+                    self.sound.setCursorPosition(0)  # show how it begins, not its tail
             self.sound_level.setValue(shot.sound_gain_db)
             self.duration.setValue(shot.duration_frames / self.session.project.fps)
             self.aspect.setCurrentText(shot.aspect)
