@@ -45,3 +45,14 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     import tiny_models  # tests/support, on the test path
 
     return tiny_models.ensure_tiny_models(tmp_path_factory.getbasetemp() / "tiny-models")
+
+
+@pytest.fixture(scope="module")
+def backend():
+    """A diffusers backend kept warm for a module's tests (previews every step), released after them."""
+    from engine.backends.diffusers_backend import DiffusersBackend
+
+    warm = DiffusersBackend(preview_every=1)
+    yield warm
+    warm.release()
+

@@ -7,6 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from tiny_models import diffusers_request  # tests/support, on the test path
 
 from engine.backends.diffusers_backend import DiffusersBackend, ModelUnavailable, OutOfMemory, StepPreview
 from engine.backends.diffusers_plan import UnsupportedRequest, plan_generation, retime_indices
@@ -17,18 +18,8 @@ from engine.request import GenerationRequest
 from engine.video_io import probe_video, read_frames
 
 
-@pytest.fixture(scope="module")
-def backend() -> DiffusersBackend:
-    b = DiffusersBackend(preview_every=1)
-    yield b
-    b.release()
-
-
 def req(model: Path | str, **changes) -> GenerationRequest:
-    values = dict(prompt="a lighthouse keeper walks in the storm", width=64, height=64, num_frames=9, fps=16,
-                  steps=2, backend="diffusers", model_id=str(model), seed=3)
-    values.update(changes)
-    return GenerationRequest(**values)
+    return diffusers_request(model, 'a lighthouse keeper walks in the storm', 3, **changes)
 
 
 # --- constraints, without weights -------------------------------------------------------------------------------

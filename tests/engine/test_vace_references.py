@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from tiny_models import diffusers_request  # tests/support, on the test path
 
 from engine.backends.diffusers_backend import DiffusersBackend, StepPreview
 from engine.backends.diffusers_conditions import frame_arguments
@@ -20,18 +21,8 @@ from engine.request import GenerationRequest, file_sha256
 from engine.video_io import probe_video, read_frames
 
 
-@pytest.fixture(scope="module")
-def backend() -> DiffusersBackend:
-    b = DiffusersBackend(preview_every=1)
-    yield b
-    b.release()
-
-
 def req(model: Path | str, **changes) -> GenerationRequest:
-    values = dict(prompt="the old keeper stands on the rock at night", width=64, height=64, num_frames=9, fps=16,
-                  steps=2, backend="diffusers", model_id=str(model), seed=5)
-    values.update(changes)
-    return GenerationRequest(**values)
+    return diffusers_request(model, 'the old keeper stands on the rock at night', 5, **changes)
 
 
 def still(path: Path, colour: tuple[int, int, int], size: tuple[int, int] = (48, 64)) -> Path:

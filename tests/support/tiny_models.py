@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.request import GenerationRequest
+
 WORDS = (
     "a", "the", "of", "and", "in", "on", "at", "with", "to", "from", "over", "under", "lighthouse",
     "keeper", "storm", "sea", "wave", "night", "light", "lamp", "man", "woman", "girl", "boy", "dog",
@@ -168,3 +170,10 @@ def ensure_tiny_models(root: Path) -> dict[str, Path]:
         folders[name] = folder
     return folders
 
+
+def diffusers_request(model: Path | str, prompt: str, seed: int, **changes: object) -> GenerationRequest:
+    """A small diffusers clip request (64x64, 9 frames at 16 fps, 2 steps) for a tiny checkpoint or a known id."""
+    values = dict(prompt=prompt, width=64, height=64, num_frames=9, fps=16, steps=2, backend="diffusers",
+                  model_id=str(model), seed=seed)
+    values.update(changes)
+    return GenerationRequest(**values)

@@ -27,6 +27,14 @@ def type_shot(qtbot, window, prompt: str) -> str:
     return window.session.selected_shot_ids()[0]
 
 
+def type_character(qtbot, window, name: str) -> str:
+    """Type a name in Cast & Locations and click + Character, as a user would; the new character's id."""
+    panel = window.panels["elements"]
+    qtbot.keyClicks(panel.name, name)
+    qtbot.mouseClick(panel.add_character_button, Qt.MouseButton.LeftButton)
+    return window.session.project.cast[-1].id
+
+
 def test_typing_in_the_inspector_makes_shots_and_merges_into_one_undo_step(qtbot, make_window, tmp_path):
     window = make_window()
     storyboard = window.panels["storyboard"]

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from skimage import data as skdata
 from still_images import save_still
 
-from .test_editing import new_film, type_shot
+from .test_editing import new_film, type_character, type_shot
 
 
 def test_add_describe_and_cast_elements_by_mouse_and_keyboard(qtbot, make_window, tmp_path: Path) -> None:
@@ -18,8 +18,7 @@ def test_add_describe_and_cast_elements_by_mouse_and_keyboard(qtbot, make_window
     bundle = new_film(window, tmp_path)
     panel = window.panels["elements"]
     assert panel.hint.isVisibleTo(panel)  # empty: it says what the panel is for
-    qtbot.keyClicks(panel.name, "Keeper")
-    qtbot.mouseClick(panel.add_character_button, Qt.MouseButton.LeftButton)
+    type_character(qtbot, window, "Keeper")
     qtbot.keyClicks(panel.name, "Gull Rock")
     qtbot.mouseClick(panel.add_location_button, Qt.MouseButton.LeftButton)
     project = window.session.project
@@ -93,10 +92,8 @@ def test_loras_of_an_element_and_of_the_film_by_drop_and_keyboard(qtbot, make_wi
     window = make_window()
     bundle = new_film(window, tmp_path)
     panel = window.panels["elements"]
-    qtbot.keyClicks(panel.name, "Keeper")
-    qtbot.mouseClick(panel.add_character_button, Qt.MouseButton.LeftButton)
     project = window.session.project
-    keeper = project.cast[0]
+    keeper = project.character(type_character(qtbot, window, "Keeper"))
 
     # A character's LoRA: dropped on its list, copied into the project, strength typed, one undo step each.
     _drop_files(qtbot, panel.loras.list.viewport(), [_lora_file(tmp_path / "keeper.safetensors")])

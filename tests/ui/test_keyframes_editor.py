@@ -8,7 +8,7 @@ from pathlib import Path
 from skimage import data as skdata
 from still_images import save_still
 
-from .test_editing import new_film, type_shot
+from .test_editing import new_film, type_character, type_shot
 
 
 def test_an_imported_still_is_an_active_keyframe_and_undo_takes_it_off(qtbot, make_window, tmp_path: Path) -> None:
@@ -44,8 +44,7 @@ def test_generate_compare_choose_and_delete_keyframes_by_mouse(qtbot, make_windo
     window = make_window()
     bundle = new_film(window, tmp_path)
     elements = window.panels["elements"]
-    qtbot.keyClicks(elements.name, "Keeper")
-    qtbot.mouseClick(elements.add_character_button, Qt.MouseButton.LeftButton)
+    type_character(qtbot, window, "Keeper")
     assert elements.add_reference(save_still(skdata.astronaut(), tmp_path / "keeper.png"))
     shot_id = type_shot(qtbot, window, "@Keeper at the lamp")
     window.actions.generate_keyframes.trigger()
