@@ -1,47 +1,66 @@
-"""Narration while the cut plays (QtMultimedia only): one audio player per line, started at the line's time."""
+"""The cut's sound while it plays (QtMultimedia only): one audio player per line, shot sound and music clip, each
+started at its time in the film at its level (a shot's sound at the shot's level, music at the clip's gain).
+
+The preview does not duck or fade: the export's mix does (``studio.cut.audio_mix``); this is for timing.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
 
-from studio.timeline.layout import compute_layout
+from studio.timeline.layout import TimelineLayout, document_layout
+
+
+def audio_spans(project, layout: TimelineLayout) -> Iterator[tuple[str, int, int, str, float]]:
+    """(key, first film frame, frames, bundle path of the audio, gain in dB) of everything audible in the cut."""
+    for span in layout.lines:
+        audio = project.line(span.line_id).active()
+        if audio is not None and audio.status == "ready":
+            yield span.line_id, span.start, span.duration, audio.media, 0.0
+    for span in layout.sounds:
+        shot = project.shot(span.shot_id)
+        yield f"sound:{shot.id}", span.start, span.duration, shot.active_sound().media, shot.sound_gain_db
+    clips = {clip.id: clip for clip in project.music}
+    for span in layout.music:
+        clip = clips[span.clip_id]
+        yield clip.id, span.start, span.duration, clip.media, clip.gain_db
 
 
 class VoicePlayers(QObject):
-    """``resolve(bundle path)`` gives the file of a line's audio (None when it is missing)."""
+    """``resolve(bundle path)`` gives the file of an audio (None when it is missing)."""
 
     def __init__(self, parent: QObject, session, resolve: Callable[[str | None], Path | None]) -> None:
         super().__init__(parent)
         self.session = session
         self._resolve = resolve
-        self.started: set[str] = set()  # lines already started in this run of playback
+        self.started: set[str] = set()  # lines, sounds and music clips already started in this run of playback
         self.players: list = []
 
     def start_due(self, frame: int, fps: float) -> None:
-        """Start every line that is speaking at film ``frame`` and has not started yet."""
+        """Start everything that is audible at film ``frame`` and has not started yet."""
         from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
         project = self.session.project
-        for span in compute_layout(project).lines:
-            if span.line_id in self.started or not span.start <= frame < span.start + span.duration:
+        for key, start, duration, media, gain_db in audio_spans(project, document_layout(self.session.document)):
+            if key in self.started or not start <= frame < start + duration:
                 continue
-            self.started.add(span.line_id)
-            audio = project.line(span.line_id).active()
-            path = self._resolve(audio.media) if audio is not None else None
+            self.started.add(key)
+            path = self._resolve(media)
             if path is None:
                 continue
             player, output = QMediaPlayer(self), QAudioOutput(self)
+            output.setVolume(min(1.0, 10 ** (gain_db / 20)))
             player.setAudioOutput(output)
             player.setSource(QUrl.fromLocalFile(str(path)))
-            player.setPosition(round((frame - span.start) / fps * 1000))
+            player.setPosition(round((frame - start) / fps * 1000))
             player.play()
             self.players.append((player, output))
 
     def stop(self) -> None:
-        """Silence every line (playback paused, sought or stopped); they start again from the new frame."""
+        """Silence everything (playback paused, sought or stopped); it starts again from the new frame."""
         for player, output in self.players:
             player.stop()
             player.deleteLater()

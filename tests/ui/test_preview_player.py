@@ -212,3 +212,25 @@ def test_multimedia_preview_draws_the_title_card_then_plays_the_take(qtbot, tmp_
     qtbot.waitUntil(lambda: player.media.video_item.isVisible(), timeout=5000)
     assert session.playhead() == player.position
     player.pause()
+
+
+@pytest.mark.playback
+def test_the_cut_plays_each_shots_sound_at_its_level(qtbot, tmp_path):
+    from studio.project.model import SoundTake
+
+    document = fixtures.make_document(tmp_path, shots=2, take_frames=48)
+    second = document.project.shots[1]
+    samples = fixtures.write_sine_wav(document.bundle / "media/sounds/sea.wav", 2.0)
+    sound = SoundTake(media="media/sounds/sea.wav", sample_rate=22050, duration_samples=samples, prompt="sea")
+    second.sound_takes.append(sound)
+    second.active_sound_take, second.sound_gain_db = sound.id, -6.0
+    document.save()
+    session = ProjectSession(document)
+    player = make_player(qtbot, session)
+    assert not player.is_fallback, f"playback tests need Qt's multimedia backend: {player.fallback_reason}"
+    player.play_cut_from(40)
+    qtbot.waitUntil(lambda: player.position >= 52, timeout=8000)  # into shot 2 (48..96)
+    sources = {p.source().toLocalFile(): out.volume() for p, out in player.voices.players}
+    assert abs(sources[str(session.media_path(sound.media))] - 10 ** (-6 / 20)) < 0.01
+    player.pause()
+    assert not player.voices.players  # pausing silences the sound too
