@@ -13,10 +13,10 @@ from typing import Literal
 from studio.project import Shot, commands, store
 from studio.project.model import FrameSource, new_seed
 
+from .continuity import BRIDGE_FLAG
 from .editable import Editable
 from .requests import GenerationError
 
-BRIDGE_FLAG = "bridge"
 BridgeKind = Literal["shot", "transition"]
 
 

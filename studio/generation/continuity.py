@@ -24,6 +24,8 @@ from studio.project.usable_media import media_present
 
 from .elements import elements_stale_reason
 
+BRIDGE_FLAG = "bridge"  # a shot (or its transition) made by bridging its neighbours
+
 
 class ContinuityError(StoryreelError):
     """A start or end frame that cannot be used (missing, a loop of links, a neighbour without a take)."""
@@ -162,3 +164,13 @@ def dependency_waves(project: Project, shot_ids: list[str]) -> list[list[str]]:
     for shot_id in shot_ids:
         waves.setdefault(depth_of(shot_id), []).append(shot_id)
     return [waves[level] for level in sorted(waves)]
+
+
+def continuity_words(shot: Shot) -> str:
+    """' · bridge' / ' · continues' / ' · ends on next': the chain, on the card."""
+    words = " · bridge" if BRIDGE_FLAG in shot.flags else ""
+    if shot.start_frame is not None and shot.start_frame.kind == "prev":
+        words += " · continues"
+    if shot.end_frame is not None and shot.end_frame.kind == "next":
+        words += " · ends on next"
+    return words

@@ -33,8 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.generation.bridge import BRIDGE_FLAG
-from studio.generation.continuity import stale_reason
+from studio.generation.continuity import continuity_words, stale_reason
 from studio.project import Shot, commands
 
 from .icons import icon
@@ -65,16 +64,6 @@ def shot_status(shot: Shot, job: tuple[str, float] | None, *, stale: bool = Fals
     if take is None:
         return ("failed", 0.0) if any(t.status == "failed" for t in shot.takes) else ("none", 0.0)
     return ("stale", 1.0) if stale and take.status == "ready" else (take.status, 1.0)
-
-
-def continuity_words(shot: Shot) -> str:
-    """' · bridge' / ' · continues' / ' · ends on next': the chain, on the card."""
-    words = " · bridge" if BRIDGE_FLAG in shot.flags else ""
-    if shot.start_frame is not None and shot.start_frame.kind == "prev":
-        words += " · continues"
-    if shot.end_frame is not None and shot.end_frame.kind == "next":
-        words += " · ends on next"
-    return words
 
 
 class StoryboardModel(QAbstractListModel):

@@ -106,6 +106,18 @@ def test_the_storyboard_shows_the_chain_and_a_stale_badge(qtbot, make_window, tm
     assert continuity_words(shot) == " · continues"
     window.panels["storyboard"].view.grab().save(str(tmp_path / "storyboard.png"))  # paints the badge
 
+    # The timeline shows the same: a link where the second shot continues the first, an amber outline, the reason.
+    timeline = window.panels["timeline"]
+    qtbot.waitUntil(lambda: timeline.clip_item(second).stale, timeout=5_000)
+    clip, before = timeline.clip_item(second), timeline.clip_item(first)
+    assert clip.links == (True, False) and before.links == (False, False) and not before.stale
+    assert "Starts on the last frame of the shot before" in clip.toolTip()
+    assert "Stale: shot 1's active take changed" in clip.toolTip()
+    timeline.ensureVisible(clip)
+    box = timeline.mapFromScene(clip.sceneBoundingRect()).boundingRect()
+    edge = timeline.viewport().grab().toImage().pixelColor(box.left() + 1, box.center().y())
+    assert (edge.red(), edge.green(), edge.blue()) == (0xE0, 0xA0, 0x30)  # the stale outline is drawn
+
 
 def _fill_and_accept(qtbot, seconds: str, choose: tuple[str, str] | None = None) -> None:
     """Type into the open Extend/Bridge dialog as a user would, then click OK."""

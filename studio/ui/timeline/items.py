@@ -57,6 +57,20 @@ def _elide(painter: QPainter, text: str, width: float) -> str:
     return painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(0, int(width)))
 
 
+def _draw_link(painter: QPainter, rect: QRectF, end: str) -> None:
+    """A chain link on the clip's ``end`` ('left': it continues the shot before; 'right': it ends on the next)."""
+    y = rect.top() + 22
+    x = rect.left() + 3 if end == "left" else rect.right() - 17
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.fillRect(QRectF(x - 1, y - 2, 16, 10), QColor(0, 0, 0, 160))
+    painter.setPen(QPen(style.HANDLE, 1.5))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(QRectF(x, y, 8, 6), 3, 3)
+    painter.drawRoundedRect(QRectF(x + 6, y, 8, 6), 3, 3)
+    painter.restore()
+
+
 def _draw_border(painter: QPainter, rect: QRectF, selected: bool) -> None:
     """A clip's or card's outline: thin and dark, or the selection colour when it is selected."""
     painter.setPen(QPen(style.SELECTION if selected else style.CLIP_BORDER, 2 if selected else 1))
@@ -81,20 +95,23 @@ class ClipItem(_BoxItem):
         self.media: str | None = None  # bundle path of the active take's clip (or still) for the filmstrip
         self.source_range = (0, 1)  # trimmed source frames shown across the clip
         self.state = "empty"  # empty | ready | failed | offline
+        self.links = (False, False)  # (starts on the previous shot's last frame, ends on the next one's first)
+        self.stale = False  # its take no longer matches what it was made from
         self.selected = False
         self.hover_edge: str | None = None
         self.setZValue(1)
 
     def set_content(self, *, index: int, prompt: str, duration_text: str, media: str | None,
-                    source_range: tuple[int, int], state: str, details: str) -> None:
+                    source_range: tuple[int, int], state: str, details: str,
+                    links: tuple[bool, bool] = (False, False), stale: bool = False) -> None:
         """What the clip shows: its number in the cut (``index`` + 1), the prompt's first line, its length,
-        the take's frames; ``details`` is the tooltip after the shot number."""
+        the take's frames, its continuity links and staleness; ``details`` is the tooltip after the shot number."""
         self.prompt, self.details = prompt, details
         label = f"{index + 1}  {prompt}"
-        if (label, duration_text, media, source_range, state) != (
-                self.label, self.duration_text, self.media, self.source_range, self.state):
+        if (label, duration_text, media, source_range, state, links, stale) != (
+                self.label, self.duration_text, self.media, self.source_range, self.state, self.links, self.stale):
             self.label, self.duration_text, self.media = label, duration_text, media
-            self.source_range, self.state = source_range, state
+            self.source_range, self.state, self.links, self.stale = source_range, state, links, stale
             self.update()
         self.index = index
         tooltip = f"Shot {index + 1} · {details}"
@@ -153,7 +170,16 @@ class ClipItem(_BoxItem):
                 tag = QRectF(rect.right() - text_w - 2, rect.bottom() - 15, text_w, 13)
                 painter.fillRect(tag, QColor(0, 0, 0, 150))
                 painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, self.duration_text)
-        _draw_border(painter, rect, self.selected)
+        if self.stale and not self.selected:  # the storyboard's stale badge, as the clip's outline
+            painter.setPen(QPen(style.STALE, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+        else:
+            _draw_border(painter, rect, self.selected)
+        if self._w >= 40:
+            for end, linked in zip(("left", "right"), self.links, strict=True):
+                if linked:
+                    _draw_link(painter, rect, end)
         if self.hover_edge and self._w >= 3 * style.HANDLE_PX:
             x = rect.left() if self.hover_edge == "left" else rect.right() - style.HANDLE_PX + 1
             painter.fillRect(QRectF(x, rect.top() + 1, style.HANDLE_PX - 1, rect.height() - 2), style.HANDLE)

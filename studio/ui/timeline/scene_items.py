@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
+from studio.generation.continuity import stale_reason
 from studio.project import StoryreelError
 from studio.project.commands import speaker_of
 from studio.timeline.layout import TimelineLayout, film_frames
@@ -24,6 +25,23 @@ from .transition_menu import KIND_NAMES
 from .waveform import WaveformCache
 
 _Item = TypeVar("_Item", bound=QGraphicsItem)
+
+
+def _with_linked_neighbours(project, dirty: set[str]) -> set[str]:
+    """``dirty`` and the shots chained to them: a new take of one makes its neighbour's take stale."""
+    if not dirty:
+        return dirty
+    shots, out = project.shots, set(dirty)
+    for shot_id in dirty:
+        try:
+            i = project.shot_index(shot_id)
+        except StoryreelError:
+            continue
+        if i + 1 < len(shots) and shots[i + 1].start_frame is not None and shots[i + 1].start_frame.kind == "prev":
+            out.add(shots[i + 1].id)
+        if i > 0 and shots[i - 1].end_frame is not None and shots[i - 1].end_frame.kind == "next":
+            out.add(shots[i - 1].id)
+    return out
 
 
 class SceneItems:
@@ -126,6 +144,7 @@ class SceneItems:
         ppf, top = geometry.px_per_frame, geometry.video_top()
         shots = project.shots
         alive = {span.shot_id for span in layout.shots}
+        dirty = _with_linked_neighbours(project, dirty)
         placed = self._placed
         for span in layout.shots:
             shot_id = span.shot_id
@@ -156,8 +175,16 @@ class SceneItems:
             takes = f"take {shot.takes.index(take) + 1} of {len(shot.takes)}" if take else "no take yet"
             if state != "ready":
                 takes += " (the preview shows its story card)"
+            links = (shot.start_frame is not None and shot.start_frame.kind == "prev",
+                     shot.end_frame is not None and shot.end_frame.kind == "next")
+            chain = ("\nStarts on the last frame of the shot before" if links[0] else "") + (
+                "\nEnds on the first frame of the next shot" if links[1] else "")
+            stale = stale_reason(project, shot) if take is not None else None
+            if stale:
+                chain += f"\nStale: {stale} (regenerate when you are ready)"
             item.set_content(index=span.index, prompt=prompt, duration_text=duration, media=media,
-                             source_range=source, state=state, details=f"{duration} · {takes}\n{shot.prompt}")
+                             source_range=source, state=state, details=f"{duration} · {takes}{chain}\n{shot.prompt}",
+                             links=links, stale=bool(stale))
         self._drop_missing(self.clips, alive)
 
         alive_tr = set()
