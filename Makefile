@@ -40,7 +40,8 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 # Tests marked `playback` drive Qt's real multimedia backend, so they run on an X server (Xvfb) with the xcb
-# platform; everything else runs offscreen. On a desktop session xvfb-run still gives them their own display.
+# platform and a sound server (the desktop's, or a private PulseAudio with a null sink where it is installed);
+# everything else runs offscreen. On a desktop session xvfb-run still gives them their own display.
 # Tests marked `cluster` drive loopback Ray clusters (started and stopped by their fixtures); they run in a
 # pytest process of their own after the rest. The editor's tests (tests/ui) run in one of their own too, as the app
 # does: one window's process, not one that has loaded every model and fake server of the other tiers.
@@ -49,7 +50,7 @@ test: lint
 	$(PY) -m pytest -q -m "not playback and not cluster and not package" --ignore=tests/ui
 	$(PY) -m pytest -q -p no:cacheprovider -m "not playback and not cluster and not package" tests/ui
 	$(PY) -m pytest -q -p no:cacheprovider -m cluster
-	xvfb-run -a env QT_QPA_PLATFORM=xcb $(PY) -m pytest -q -m playback
+	tools/sound/with_sound_server.sh xvfb-run -a env QT_QPA_PLATFORM=xcb $(PY) -m pytest -q -m playback
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py

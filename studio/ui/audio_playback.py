@@ -7,6 +7,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl
 
 
+def has_audio_output() -> bool:
+    """Whether this computer has a sound output Qt can play to. Without one (no sound server) nothing is started:
+    a media player with an audio output and no device can hang in ``stop()``."""
+    try:
+        from PySide6.QtMultimedia import QMediaDevices
+    except ImportError:
+        return False
+    return bool(QMediaDevices.audioOutputs())
+
+
 class AudioPlayback(QObject):
     """One QMediaPlayer + QAudioOutput, created on first use (QtMultimedia may be missing on a headless box)."""
 
@@ -21,11 +31,11 @@ class AudioPlayback(QObject):
         """Start playing ``path``; False (with ``problem`` set) when this machine cannot play audio."""
         self.last_played = Path(path)
         try:
-            from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
+            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
         except ImportError as exc:
             self.problem = f"audio playback is not available here ({exc})"
             return False
-        if not QMediaDevices.audioOutputs():
+        if not has_audio_output():
             self.problem = "this computer has no audio output device"
             return False
         if self._player is None:

@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QSizeF, QUrl
 
 from studio.timeline.playback_sequence import Piece
 
+from .audio_playback import has_audio_output
+
 
 def multimedia_available() -> tuple[bool, str]:
     """(usable, why not): there is a screen to show video on, and QtMultimedia imports."""
@@ -39,8 +41,9 @@ class MediaSync(QObject):
         from PySide6.QtMultimediaWidgets import QGraphicsVideoItem
 
         self.player = QMediaPlayer(self)
-        self._audio = QAudioOutput(self)
-        self.player.setAudioOutput(self._audio)
+        self._audio = QAudioOutput(self) if has_audio_output() else None  # none: picture only, nothing to hang
+        if self._audio is not None:
+            self.player.setAudioOutput(self._audio)
         self.video_item = QGraphicsVideoItem()
         scene.addItem(self.video_item)
         self.player.setVideoOutput(self.video_item)

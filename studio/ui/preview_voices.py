@@ -13,6 +13,8 @@ from PySide6.QtCore import QObject, QUrl
 
 from studio.timeline.layout import TimelineLayout, document_layout
 
+from .audio_playback import has_audio_output
+
 
 def audio_spans(project, layout: TimelineLayout) -> Iterator[tuple[str, int, int, str, float]]:
     """(key, first film frame, frames, bundle path of the audio, gain in dB) of everything audible in the cut."""
@@ -38,6 +40,7 @@ class VoicePlayers(QObject):
         self._resolve = resolve
         self.started: set[str] = set()  # lines, sounds and music clips already started in this run of playback
         self.players: list = []
+        self.audible = has_audio_output()  # without a sound device the cut plays silent (and never hangs)
 
     def start_due(self, frame: int, fps: float) -> None:
         """Start everything that is audible at film ``frame`` and has not started yet."""
@@ -49,7 +52,7 @@ class VoicePlayers(QObject):
                 continue
             self.started.add(key)
             path = self._resolve(media)
-            if path is None:
+            if path is None or not self.audible:
                 continue
             player, output = QMediaPlayer(self), QAudioOutput(self)
             output.setVolume(min(1.0, 10 ** (gain_db / 20)))

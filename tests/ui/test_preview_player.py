@@ -8,6 +8,7 @@ import timeline_fixtures as fixtures  # tests/support, on the test path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from studio.ui.audio_playback import has_audio_output
 from studio.ui.preview_player import PreviewPlayer
 from studio.ui.session import ProjectSession
 
@@ -143,9 +144,12 @@ def test_multimedia_cut_switches_source_at_the_shot_boundary(qtbot, session):
     line = session.project.lines[0]  # narration at shot 1 + 6 frames
     player.play_cut_from(0)
     qtbot.waitUntil(lambda: player.position >= 10, timeout=8000)
-    assert line.id in player.voices.started and len(player.voices.players) == 1
-    voice_player, _ = player.voices.players[0]
-    assert voice_player.source().toLocalFile() == str(session.media_path(line.active().media))
+    assert line.id in player.voices.started
+    if has_audio_output():  # `make test` gives these tests a sound server with a null sink
+        [(voice_player, _)] = player.voices.players
+        assert voice_player.source().toLocalFile() == str(session.media_path(line.active().media))
+    else:  # no sound device: the cut plays silent rather than start players that can hang on stop
+        assert player.voices.players == []
     player.pause()
     assert not player.voices.players  # pausing stops the narration with the picture
     player.play_cut_from(40)
@@ -230,7 +234,11 @@ def test_the_cut_plays_each_shots_sound_at_its_level(qtbot, tmp_path):
     assert not player.is_fallback, f"playback tests need Qt's multimedia backend: {player.fallback_reason}"
     player.play_cut_from(40)
     qtbot.waitUntil(lambda: player.position >= 52, timeout=8000)  # into shot 2 (48..96)
+    assert f"sound:{second.id}" in player.voices.started
     sources = {p.source().toLocalFile(): out.volume() for p, out in player.voices.players}
-    assert abs(sources[str(session.media_path(sound.media))] - 10 ** (-6 / 20)) < 0.01
+    if has_audio_output():
+        assert abs(sources[str(session.media_path(sound.media))] - 10 ** (-6 / 20)) < 0.01
+    else:
+        assert sources == {}
     player.pause()
     assert not player.voices.players  # pausing silences the sound too
