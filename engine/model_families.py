@@ -107,6 +107,8 @@ class ModelFamily:
     area_argument: str | None = None
     # Further keywords every call of this family's pipelines gets, as (name, value) pairs.
     call_arguments: tuple[tuple[str, object], ...] = ()
+    # The pipeline makes long clips itself (FramePack's sections): a shot is one run, never our own windows.
+    makes_long_clips: bool = False
 
     def pipeline_for(self, task: str) -> str | None:
         return self.pipelines.get(task)
@@ -163,7 +165,25 @@ WAN_VACE = replace(
     max_references=4,
 )
 
-FAMILIES: dict[str, ModelFamily] = {family.name: family for family in (WAN, LTX, WAN_VACE)}
+# FramePack (HunyuanVideo with a packed-history transformer): always from a start image — no text-to-video — and
+# the clip is made in sections of 9 latent frames (36 new frames each, 36k+1 in all), each conditioned on the
+# ones before, so a long shot is one run (engine.backends.diffusers_framepack). 120 s at 30 fps is the longest
+# FramePack's own app offers. Guidance is distilled (guidance_scale ~10; real CFG, true_cfg_scale, stays off).
+FRAMEPACK = ModelFamily(
+    name="framepack",
+    title="FramePack (HunyuanVideo)",
+    constraints=FrameConstraints(frame_multiple=36, size_multiple=16, native_fps=30, max_frames=3601),
+    pipelines={"image_to_video": "HunyuanVideoFramepackPipeline",
+               "first_last_frame": "HunyuanVideoFramepackPipeline"},
+    class_names=("HunyuanVideoFramepackPipeline",),
+    default_steps=30,
+    default_guidance=10.0,
+    native_size=(640, 640),
+    takes_negative_prompt=False,
+    makes_long_clips=True,
+)
+
+FAMILIES: dict[str, ModelFamily] = {family.name: family for family in (WAN, LTX, WAN_VACE, FRAMEPACK)}
 
 # The animatic engine draws any frame count at any rate; H.264 needs even sides.
 ANIMATIC_CONSTRAINTS = FrameConstraints(frame_multiple=1, size_multiple=2, native_fps=None)

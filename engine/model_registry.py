@@ -153,6 +153,20 @@ KNOWN_IMAGE_MODELS: dict[str, ModelSpec] = {
 }
 
 
+# Models whose Hub weights are not one pipeline, so no Hub id loads them: how to assemble a local folder instead.
+# FramePack's transformer (lllyasviel/FramePackI2V_HY, ~13B, ~26 GB in bf16) runs with the HunyuanVideo text
+# encoders and VAE (hunyuanvideo-community/HunyuanVideo: Llama 3 8B ~16 GB, CLIP-L, VAE) and FLUX Redux's SigLIP
+# image encoder (lllyasviel/flux_redux_bfl); about 44 GB in all in half precision (estimates from parameter counts).
+ASSEMBLED_MODELS: dict[str, str] = {
+    "lllyasviel/FramePackI2V_HY": (
+        "FramePack's transformer alone, not a whole pipeline: load it with HunyuanVideoFramepackTransformer3DModel, "
+        "the SigLIP image_encoder and feature_extractor from lllyasviel/flux_redux_bfl, build "
+        "HunyuanVideoFramepackPipeline.from_pretrained('hunyuanvideo-community/HunyuanVideo', transformer=..., "
+        "image_encoder=..., feature_extractor=...), save_pretrained it to a folder and choose that folder "
+        "(about 44 GB, estimate)"),
+}
+
+
 def read_model_index(folder: Path) -> dict[str, object]:
     path = Path(folder) / "model_index.json"
     try:
@@ -186,6 +200,8 @@ def _spec_from_index(folder: Path, model_id: str, title: str, *, local_folder: P
         tasks: tuple[str, ...] = tuple(family.pipelines)
     elif family.name in ("ltx", "wan_vace"):  # one checkpoint makes clips from words, a start, or both ends
         tasks = (T2V, I2V, FLF)
+    elif family.name == "framepack":  # always from a start image, to an end image if given
+        tasks = (I2V, FLF)
     elif class_name == "WanImageToVideoPipeline":
         transformer = _component_config(folder, "transformer")
         tasks = (I2V, FLF) if transformer.get("pos_embed_seq_len") else (I2V,)
@@ -216,6 +232,8 @@ def resolve_model(model_id: str | None, store: ModelStore | None = None) -> Mode
         return KNOWN_MODELS[model_id]
     if model_id in KNOWN_IMAGE_MODELS:
         return KNOWN_IMAGE_MODELS[model_id]
+    if model_id in ASSEMBLED_MODELS:
+        raise ModelNotFound(f"{model_id}: {ASSEMBLED_MODELS[model_id]}")
     if Path(model_id).expanduser().is_dir():
         return spec_for_folder(Path(model_id))
     if looks_like_repo_id(model_id):

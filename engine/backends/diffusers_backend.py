@@ -1,4 +1,4 @@
-"""Video and image models through diffusers (Wan 2.1 / 2.2, Wan VACE, LTX-Video; SD-Turbo, FLUX.1, Kontext, ... for
+"""Video and image models through diffusers (Wan 2.1 / 2.2, Wan VACE, LTX-Video, FramePack; SD-Turbo, FLUX.1, Kontext, ... for
 stills): load once, generate takes (clips, or stills for the image tasks), report every step.
 
 The pipeline stays loaded between takes of the same model (and placement); another model frees it first.
@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from engine.backends.diffusers_conditions import frame_arguments
+from engine.backends.diffusers_framepack import framepack_arguments, running_steps, sections_for
 from engine.backends.diffusers_loras import apply_loras
 from engine.backends.diffusers_memory import (
     Placement,
@@ -366,7 +367,9 @@ class DiffusersBackend:
 
         family = plan.spec.family
         steps = request.steps
-        total = steps * windows
+        # FramePack runs every step once per section of the clip.
+        sections = sections_for(num_frames) if family.name == "framepack" else 1
+        total = steps * sections * windows
         every = self.preview_every
         if every is None:
             every = max(1, total // 6)
@@ -375,9 +378,11 @@ class DiffusersBackend:
             every = 0  # decoding a preview would shuttle the VAE on and off the GPU every step
 
         on_step_end = self._step_callback(
-            progress, cancel, total, offset=window * steps,
+            progress, cancel, total, offset=window * steps * sections,
             message=f"window {window + 1} of {windows}" if windows > 1 else "", every=every,
             preview=lambda pipeline, latents: self._preview(pipeline, latents, plan, num_frames))
+        if sections > 1:
+            on_step_end = running_steps(on_step_end)
         kwargs: dict[str, Any] = {
             "prompt": request.prompt,
             "negative_prompt": request.negative_prompt or None,
@@ -395,6 +400,8 @@ class DiffusersBackend:
         if family.fps_argument:
             kwargs[family.fps_argument] = round(plan.fps)
         kwargs.update(frame_arguments(family.name, task, start, end, num_frames))
+        if family.name == "framepack":
+            kwargs.update(framepack_arguments(num_frames))
         if references:
             kwargs["reference_images"] = references
         with torch.inference_mode():

@@ -1,6 +1,7 @@
 """How each family's pipeline is told the frames a clip starts and ends on.
 
-Wan's image-to-video pipeline takes ``image`` (and ``last_image`` on first-last-frame checkpoints); LTX's
+Wan's image-to-video pipeline takes ``image`` (and ``last_image`` on first-last-frame checkpoints), and so does
+FramePack's (its other keywords: ``engine.backends.diffusers_framepack``); LTX's
 condition pipeline takes a list of ``LTXVideoCondition`` (an image at a frame index: 0 for the start, the last
 frame for the end, so middle keyframes need nothing new). Wan VACE takes a ``video`` with its ``mask``: the start
 (and end) image as frames kept (mask black), grey frames to make between them (mask white). Text-to-video takes

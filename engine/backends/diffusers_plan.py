@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.backends.diffusers_windows import Window, overlap_for, plan_windows
 from engine.model_families import FAMILIES, ModelFamily
-from engine.model_registry import ModelSpec, all_families, resolve_model
+from engine.model_registry import ModelSpec, all_families, families_for, resolve_model
 from engine.model_store import ModelStore
 from engine.request import GenerationRequest
 
@@ -72,9 +72,11 @@ def plan_generation(request: GenerationRequest, store: ModelStore | None = None)
     pipeline_class = spec.pipeline_class_name(request.task)
     if pipeline_class is None:
         can = ", ".join(t.replace("_", "-") for t in spec.tasks)
+        able = [f for f in families_for(request.task) if f.kind == "video"]
         raise UnsupportedRequest(
-            f"{spec.title or spec.id} cannot do {request.task.replace('_', '-')} (it does {can}); "
-            f"choose another model or change the shot (a reference still asks for image-to-video)"
+            f"{spec.title or spec.id} cannot do {request.task.replace('_', '-')} (it does {can}; families that "
+            f"can: {family_titles(able) or 'none'}); choose another model or change the shot (a reference still "
+            f"asks for image-to-video)"
         )
     c = spec.constraints
     references, notes = usable_references(
@@ -93,6 +95,8 @@ def plan_generation(request: GenerationRequest, store: ModelStore | None = None)
                      f"working size {spec.native_size[0]}x{spec.native_size[1]}); scaled to {request.width}x"
                      f"{request.height}")
 
+    if request.negative_prompt and not spec.family.takes_negative_prompt:
+        notes.append(f"{spec.family.title} takes no negative prompt (its guidance is distilled): it was ignored")
     gen_fps = c.fps_for(request.fps)
     wanted = c.native_frames_for(request.num_frames, request.fps)
     gen_frames = c.snap_frames(wanted)
@@ -101,7 +105,9 @@ def plan_generation(request: GenerationRequest, store: ModelStore | None = None)
         notes.append(f"{spec.family.title} makes {gen_frames} frames at {gen_fps:g} fps ({rule}); retimed to "
                      f"{request.num_frames} frames at {request.fps:g} fps")
     limit = c.max_frames
-    if request.option("window_frames"):  # shorter windows than the model allows (less memory per run)
+    # Shorter windows than the model allows (less memory per run); a family that makes long clips itself
+    # (FramePack's sections) is never split into ours below its own limit.
+    if request.option("window_frames") and not spec.family.makes_long_clips:
         limit = min(limit or MAX_WINDOW, max(3, int(request.option("window_frames"))))
     windows: tuple[Window, ...] = ()
     if limit is not None and wanted > limit:

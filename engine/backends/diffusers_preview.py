@@ -40,6 +40,9 @@ def first_frame_preview(pipe: object, latents: torch.Tensor, family: str, *, num
         if vae.config.timestep_conditioning:
             temb = torch.zeros(grid.shape[0], device=grid.device, dtype=grid.dtype)
         video = vae.decode(grid, temb, return_dict=False)[0]
+    elif family == "framepack":  # the section being made (sections run from the end back to the start)
+        z = latents[:, :, :1].to(vae.dtype) / vae.config.scaling_factor
+        video = vae.decode(z, return_dict=False)[0]
     else:
         raise ValueError(f"no preview for family {family!r}")
     frame = video[0, :, 0].float().clamp(-1, 1).add(1).mul(127.5).round().byte().permute(1, 2, 0).cpu().numpy()
