@@ -56,3 +56,16 @@ def backend():
     yield warm
     warm.release()
 
+
+@pytest.fixture(scope="module")
+def stills(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two real photographs at 64x64 (an astronaut, a cat): a start and an end frame that clearly differ."""
+    from skimage import data as skdata
+
+    folder = tmp_path_factory.mktemp("stills")
+    paths = []
+    for name, image in (("astronaut", skdata.astronaut()), ("cat", skdata.chelsea())):
+        path = folder / f"{name}.png"
+        cv2.imwrite(str(path), cv2.cvtColor(cv2.resize(image, (64, 64)), cv2.COLOR_RGB2BGR))
+        paths.append(path)
+    return paths[0], paths[1]

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
@@ -31,26 +30,6 @@ def framepack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tiny_framepack import build_tiny_framepack  # tests/support, on the test path
 
     return build_tiny_framepack(tmp_path_factory.mktemp("tiny-framepack") / "framepack")
-
-
-@pytest.fixture(scope="module")
-def backend() -> DiffusersBackend:
-    warm = DiffusersBackend(preview_every=1)  # a preview still every step
-    yield warm
-    warm.release()
-
-
-@pytest.fixture(scope="module")
-def stills(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from skimage import data as skdata
-
-    folder = tmp_path_factory.mktemp("stills")
-    paths = []
-    for name, image in (("astronaut", skdata.astronaut()), ("cat", skdata.chelsea())):
-        path = folder / f"{name}.png"
-        cv2.imwrite(str(path), cv2.cvtColor(cv2.resize(image, (64, 64)), cv2.COLOR_RGB2BGR))
-        paths.append(path)
-    return paths[0], paths[1]
 
 
 def _request(model: Path, start: Path | None, end: Path | None = None, **changes) -> GenerationRequest:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
@@ -35,19 +34,6 @@ def backend() -> DiffusersBackend:
     b = DiffusersBackend(preview_every=0)
     yield b
     b.release()
-
-
-@pytest.fixture(scope="module")
-def stills(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from skimage import data as skdata
-
-    folder = tmp_path_factory.mktemp("stills")
-    paths = []
-    for name, image in (("astronaut", skdata.astronaut()), ("cat", skdata.chelsea())):
-        path = folder / f"{name}.png"
-        cv2.imwrite(str(path), cv2.cvtColor(cv2.resize(image, (64, 64)), cv2.COLOR_RGB2BGR))
-        paths.append(path)
-    return paths[0], paths[1]
 
 
 def _request(model: Path, start: Path, end: Path | None = None, **changes) -> GenerationRequest:
