@@ -121,11 +121,20 @@ def stale_reason(project: Project, shot: Shot) -> str | None:
     return None
 
 
+def continues_previous(shot: Shot) -> bool:
+    """The shot starts on the previous shot's last frame."""
+    return shot.start_frame is not None and shot.start_frame.kind == "prev"
+
+
+def ends_on_next(shot: Shot) -> bool:
+    """The shot ends on the next shot's first frame."""
+    return shot.end_frame is not None and shot.end_frame.kind == "next"
+
+
 def check_links(project: Project) -> None:
     """Refuse a loop: a shot ending on the next one's first frame while that one starts on this one's last."""
     for shot, following in zip(project.shots, project.shots[1:], strict=False):
-        if (shot.end_frame is not None and shot.end_frame.kind == "next" and following.start_frame is not None
-                and following.start_frame.kind == "prev"):
+        if ends_on_next(shot) and continues_previous(following):
             raise ContinuityError(
                 f"shot {_number(project, shot)} ends on shot {_number(project, following)}'s first frame while shot "
                 f"{_number(project, following)} starts on shot {_number(project, shot)}'s last: each would wait "
@@ -169,8 +178,8 @@ def dependency_waves(project: Project, shot_ids: list[str]) -> list[list[str]]:
 def continuity_words(shot: Shot) -> str:
     """' · bridge' / ' · continues' / ' · ends on next': the chain, on the card."""
     words = " · bridge" if BRIDGE_FLAG in shot.flags else ""
-    if shot.start_frame is not None and shot.start_frame.kind == "prev":
+    if continues_previous(shot):
         words += " · continues"
-    if shot.end_frame is not None and shot.end_frame.kind == "next":
+    if ends_on_next(shot):
         words += " · ends on next"
     return words

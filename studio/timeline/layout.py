@@ -3,7 +3,8 @@
 This is the one rule for positions. The editor's timeline and preview draw it, and the cut plan
 (``studio.cut.plan``) only rescales it to the output rate, so frame N in the editor is frame N of the export:
 the title cards come first, then the shots (crossfades overlap the shot before), then the credits. A line
-sits at its shot's start plus its offset, a shot's sound under the shot; a music clip's ``start_frame`` counts from the first shot.
+sits at its shot's start plus its offset, a shot's sound under the shot; a music clip's ``start_frame`` counts
+from the first shot.
 """
 
 from __future__ import annotations

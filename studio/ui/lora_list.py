@@ -40,7 +40,6 @@ class LoraList(QWidget):
         super().__init__(parent)
         self.session = session
         self._loras: list[LoraRef] = []
-        self._loading = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel(title, self)
@@ -78,17 +77,13 @@ class LoraList(QWidget):
         """Show ``loras`` (the owner calls this when the model changed), keeping the selected row."""
         row = self.list.currentRow()
         self._loras = list(loras)
-        self._loading = True
-        try:
-            self.list.clear()
-            for lora in self._loras:
-                item = QListWidgetItem(self._label(lora))
-                item.setToolTip(f"{lora.path}\nsha256 {lora.sha256 or 'unknown'}")
-                self.list.addItem(item)
-            if self._loras:
-                self.list.setCurrentRow(min(max(row, 0), len(self._loras) - 1))
-        finally:
-            self._loading = False
+        self.list.clear()
+        for lora in self._loras:
+            item = QListWidgetItem(self._label(lora))
+            item.setToolTip(f"{lora.path}\nsha256 {lora.sha256 or 'unknown'}")
+            self.list.addItem(item)
+        if self._loras:
+            self.list.setCurrentRow(min(max(row, 0), len(self._loras) - 1))
         self._update_controls()
 
     @staticmethod
@@ -100,10 +95,10 @@ class LoraList(QWidget):
         chosen = 0 <= row < len(self._loras)
         self.strength.setEnabled(chosen)
         self.remove_button.setEnabled(chosen)
-        if chosen:
-            self._loading = True
+        if chosen:  # showing the model's value is no edit
+            self.strength.blockSignals(True)
             self.strength.setValue(self._loras[row].strength)
-            self._loading = False
+            self.strength.blockSignals(False)
 
     def _choose_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, "LoRA adapters", "", LORA_FILTER)
@@ -127,7 +122,7 @@ class LoraList(QWidget):
 
     def _strength_changed(self, value: float) -> None:
         row = self.list.currentRow()
-        if self._loading or not 0 <= row < len(self._loras) or self._loras[row].strength == value:
+        if not 0 <= row < len(self._loras) or self._loras[row].strength == value:
             return
         changed = [lora.model_copy(update={"strength": value}) if i == row else lora
                    for i, lora in enumerate(self._loras)]

@@ -16,19 +16,22 @@ from studio.timeline.layout import TimelineLayout, document_layout
 from .audio_playback import has_audio_output
 
 
-def audio_spans(project, layout: TimelineLayout) -> Iterator[tuple[str, int, int, str, float]]:
-    """(key, first film frame, frames, bundle path of the audio, gain in dB) of everything audible in the cut."""
+def audio_due(project, layout: TimelineLayout, frame: int) -> Iterator[tuple[str, int, str, float]]:
+    """(key, first film frame, bundle path of the audio, gain in dB) of everything audible at film ``frame``
+    (only those spans are looked up: this runs on every tick of playback)."""
     for span in layout.lines:
-        audio = project.line(span.line_id).active()
-        if audio is not None and audio.status == "ready":
-            yield span.line_id, span.start, span.duration, audio.media, 0.0
+        if span.start <= frame < span.start + span.duration:
+            audio = project.line(span.line_id).active()
+            if audio is not None and audio.status == "ready":
+                yield span.line_id, span.start, audio.media, 0.0
     for span in layout.sounds:
-        shot = project.shot(span.shot_id)
-        yield f"sound:{shot.id}", span.start, span.duration, shot.active_sound().media, shot.sound_gain_db
-    clips = {clip.id: clip for clip in project.music}
-    for span in layout.music:
-        clip = clips[span.clip_id]
-        yield clip.id, span.start, span.duration, clip.media, clip.gain_db
+        if span.start <= frame < span.end:
+            shot = project.shot(span.shot_id)
+            yield f"sound:{shot.id}", span.start, shot.active_sound().media, shot.sound_gain_db
+    due = {span.clip_id: span.start for span in layout.music if span.start <= frame < span.end}
+    for clip in project.music:
+        if clip.id in due:
+            yield clip.id, due[clip.id], clip.media, clip.gain_db
 
 
 class VoicePlayers(QObject):
@@ -47,8 +50,8 @@ class VoicePlayers(QObject):
         from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
         project = self.session.project
-        for key, start, duration, media, gain_db in audio_spans(project, document_layout(self.session.document)):
-            if key in self.started or not start <= frame < start + duration:
+        for key, start, media, gain_db in audio_due(project, document_layout(self.session.document), frame):
+            if key in self.started:
                 continue
             self.started.add(key)
             path = self._resolve(media)

@@ -71,11 +71,13 @@ def _draw_link(painter: QPainter, rect: QRectF, end: str) -> None:
     painter.restore()
 
 
-def _draw_border(painter: QPainter, rect: QRectF, selected: bool) -> None:
-    """A clip's or card's outline: thin and dark, or the selection colour when it is selected."""
-    painter.setPen(QPen(style.SELECTION if selected else style.CLIP_BORDER, 2 if selected else 1))
+def _draw_border(painter: QPainter, rect: QRectF, selected: bool, stale: bool = False) -> None:
+    """A clip's or card's outline: thin and dark, the selection colour when it is selected, else amber when its
+    take is stale (the storyboard's stale badge)."""
+    colour = style.SELECTION if selected else style.STALE if stale else None
+    painter.setPen(QPen(colour or style.CLIP_BORDER, 2 if colour else 1))
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5) if selected else rect)
+    painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5) if colour else rect)
 
 
 class ClipItem(_BoxItem):
@@ -170,12 +172,7 @@ class ClipItem(_BoxItem):
                 tag = QRectF(rect.right() - text_w - 2, rect.bottom() - 15, text_w, 13)
                 painter.fillRect(tag, QColor(0, 0, 0, 150))
                 painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, self.duration_text)
-        if self.stale and not self.selected:  # the storyboard's stale badge, as the clip's outline
-            painter.setPen(QPen(style.STALE, 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
-        else:
-            _draw_border(painter, rect, self.selected)
+        _draw_border(painter, rect, self.selected, self.stale)
         if self._w >= 40:
             for end, linked in zip(("left", "right"), self.links, strict=True):
                 if linked:

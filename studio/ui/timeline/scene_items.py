@@ -1,6 +1,7 @@
 """The timeline scene's items — clips, transitions, title/credits cards, voice lines, shot sounds, music,
-markers and the cut's I/O range — kept by id and brought in line with the layout. A sync reuses each item and only moves/resizes it, repainting labels only for
-what changed, so a drag keeps its item and 500 shots re-lay out in a few milliseconds."""
+markers and the cut's I/O range — kept by id and brought in line with the layout. A sync reuses each item and
+only moves/resizes it, repainting labels only for what changed, so a drag keeps its item and 500 shots re-lay out
+in a few milliseconds."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
-from studio.generation.continuity import stale_reason
+from studio.generation.continuity import continues_previous, ends_on_next, stale_reason
 from studio.project import StoryreelError
 from studio.project.commands import speaker_of
 from studio.timeline.layout import TimelineLayout, film_frames
@@ -27,6 +28,11 @@ from .waveform import WaveformCache
 _Item = TypeVar("_Item", bound=QGraphicsItem)
 
 
+def sound_key(shot_id: str) -> str:
+    """The id of a shot's sound item ("sound:<shot id>", so its placings never meet the clip's)."""
+    return f"sound:{shot_id}"
+
+
 def _with_linked_neighbours(project, dirty: set[str]) -> set[str]:
     """``dirty`` and the shots chained to them: a new take of one makes its neighbour's take stale."""
     if not dirty:
@@ -37,9 +43,9 @@ def _with_linked_neighbours(project, dirty: set[str]) -> set[str]:
             i = project.shot_index(shot_id)
         except StoryreelError:
             continue
-        if i + 1 < len(shots) and shots[i + 1].start_frame is not None and shots[i + 1].start_frame.kind == "prev":
+        if i + 1 < len(shots) and continues_previous(shots[i + 1]):
             out.add(shots[i + 1].id)
-        if i > 0 and shots[i - 1].end_frame is not None and shots[i - 1].end_frame.kind == "next":
+        if i > 0 and ends_on_next(shots[i - 1]):
             out.add(shots[i - 1].id)
     return out
 
@@ -54,7 +60,7 @@ class SceneItems:
         self.transitions: dict[str, TransitionItem] = {}
         self.lines: dict[str, LineItem] = {}
         self.music: dict[str, MusicItem] = {}
-        self.sounds: dict[str, SoundItem] = {}  # by "sound:<shot id>", so their placings never meet the clips'
+        self.sounds: dict[str, SoundItem] = {}  # by ``sound_key``
         self.cards: dict[str, CardItem] = {}
         self.markers: dict[str, MarkerItem] = {}
         self.range_item = RangeItem()
@@ -178,8 +184,7 @@ class SceneItems:
             takes = f"take {shot.takes.index(take) + 1} of {len(shot.takes)}" if take else "no take yet"
             if state != "ready":
                 takes += " (the preview shows its story card)"
-            links = (shot.start_frame is not None and shot.start_frame.kind == "prev",
-                     shot.end_frame is not None and shot.end_frame.kind == "next")
+            links = (continues_previous(shot), ends_on_next(shot))
             chain = ("\nStarts on the last frame of the shot before" if links[0] else "") + (
                 "\nEnds on the first frame of the next shot" if links[1] else "")
             stale = stale_reason(project, shot) if take is not None else None
@@ -255,7 +260,7 @@ class SceneItems:
         ppf, top = geometry.px_per_frame, geometry.sound_top()
         alive = set()
         for span in layout.sounds:
-            key = f"sound:{span.shot_id}"
+            key = sound_key(span.shot_id)
             alive.add(key)
             fresh = key not in self.sounds
             item = self._reuse(self.sounds, key, lambda _key, shot_id=span.shot_id: SoundItem(shot_id, self.peaks_for))
@@ -310,7 +315,7 @@ class SceneItems:
             item = self.clips.get(shot_id)
             if item is not None:
                 item.set_selected(shot_id in chosen)
-            sound = self.sounds.get(f"sound:{shot_id}")
+            sound = self.sounds.get(sound_key(shot_id))
             if sound is not None:
                 sound.set_selected(shot_id in chosen)
         self._shown_selection = chosen

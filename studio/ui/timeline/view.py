@@ -26,7 +26,7 @@ from .interactions import TOOL_CURSORS
 from .items import CardItem, ClipItem, LineItem, PlayheadItem, SoundItem
 from .mark_items import RubberBandItem
 from .ruler import RulerItem
-from .scene_items import SceneItems
+from .scene_items import SceneItems, sound_key
 from .tool_bar import build_tool_bar
 from .track_geometry import TrackGeometry
 from .track_header import TrackHeader
@@ -227,7 +227,7 @@ class TimelineView(QGraphicsView):
 
     def sound_item(self, shot_id: str) -> SoundItem | None:
         """The shot's sound on the sound track (None while it has no ready sound take)."""
-        return self.scene_items.sounds.get(f"sound:{shot_id}")
+        return self.scene_items.sounds.get(sound_key(shot_id))
 
     def card_item(self, card_id: str) -> CardItem:
         return self.scene_items.cards[card_id]
